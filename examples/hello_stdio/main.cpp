@@ -1,0 +1,18 @@
+// The smallest Lumen server: one typed tool, served over stdio.
+#include <lumen/server/typed_tool.hpp>
+#include <lumen/transport/stdio.hpp>
+
+#include <boost/describe.hpp>
+
+struct greet_args {
+  std::string name;
+};
+BOOST_DESCRIBE_STRUCT(greet_args, (), (name))
+
+int main() {
+  lumen::server::server srv({.name = "hello", .version = "1.0.0"});
+  lumen::server::add_typed_tool<greet_args>(
+      srv, {.name = "greet", .description = "Says hello to someone"},
+      [](const greet_args& in) { return "Hello, " + in.name + "!"; });
+  lumen::transport::run_stdio(srv);
+}

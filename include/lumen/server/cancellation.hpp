@@ -1,0 +1,85 @@
+// Cooperative cancellation: a source the server triggers (notifications/cancelled, shutdown) and
+// a token a handler polls, waits on, or attaches callbacks to.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+namespace lumen::server {
+
+namespace detail {
+struct cancellation_state {
+  std::atomic<bool> cancelled{false};
+  std::mutex mutex;
+  std::condition_variable cv;
+  std::string reason;
+  std::uint64_t next_callback = 0;
+  std::map<std::uint64_t, std::function<void()>> callbacks;
+};
+}  // namespace detail
+
+class cancellation_token;
+
+/// Unregisters a cancellation callback when destroyed.
+class cancellation_registration {
+ public:
+  cancellation_registration() = default;
+  cancellation_registration(std::shared_ptr<detail::cancellation_state> state, std::uint64_t key)
+      : state_(std::move(state)), key_(key) {}
+  cancellation_registration(cancellation_registration&&) noexcept = default;
+  cancellation_registration& operator=(cancellation_registration&&) noexcept = default;
+  ~cancellation_registration();
+
+ private:
+  std::shared_ptr<detail::cancellation_state> state_;
+  std::uint64_t key_ = 0;
+};
+
+/// The handler's view: has the request been cancelled?
+class cancellation_token {
+ public:
+  cancellation_token() : state_(std::make_shared<detail::cancellation_state>()) {}
+  explicit cancellation_token(std::shared_ptr<detail::cancellation_state> s) : state_(std::move(s)) {}
+
+  bool is_cancelled() const noexcept { return state_->cancelled.load(std::memory_order_acquire); }
+  /// The reason the client gave, if any (empty before cancellation).
+  std::string reason() const;
+  /// Blocks until cancelled or until `timeout` passes; true when cancelled.
+  bool wait_for(std::chrono::milliseconds timeout) const;
+  /// Calls `callback` once on cancellation (at once when already cancelled). The callback runs on
+  /// the cancelling thread and must not block.
+  [[nodiscard]] cancellation_registration on_cancel(std::function<void()> callback) const;
+
+ private:
+  std::shared_ptr<detail::cancellation_state> state_;
+};
+
+/// The owner's side: cancels its token once.
+class cancellation_source {
+ public:
+  cancellation_source() : state_(std::make_shared<detail::cancellation_state>()) {}
+  cancellation_token token() const { return cancellation_token(state_); }
+  /// Cancels; true when this call did it (false when already cancelled).
+  bool cancel(std::string reason = {});
+  bool is_cancelled() const noexcept { return state_->cancelled.load(std::memory_order_acquire); }
+
+ private:
+  std::shared_ptr<detail::cancellation_state> state_;
+};
+
+/// Thrown by Lumen's blocking calls (e.g. a server-to-client request) when the handler's request
+/// was cancelled while it waited.
+class operation_cancelled : public std::exception {
+ public:
+  const char* what() const noexcept override { return "operation cancelled"; }
+};
+
+}  // namespace lumen::server

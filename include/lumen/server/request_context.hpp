@@ -1,0 +1,73 @@
+// What a handler sees of the request it serves: ids, params, cancellation, progress, logging, and
+// requests back to the client (sampling, elicitation, roots).
+#pragma once
+
+#include <lumen/json.hpp>
+#include <lumen/jsonrpc/message.hpp>
+#include <lumen/protocol/types.hpp>
+#include <lumen/server/cancellation.hpp>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace lumen::server {
+
+class session;
+
+/// Per-request handle given to every handler. Valid for the duration of the handler call.
+class request_context {
+ public:
+  request_context(std::shared_ptr<session> s, jsonrpc::request_id id, std::string method,
+                  json::object params, cancellation_token token);
+
+  const jsonrpc::request_id& id() const noexcept { return id_; }
+  const std::string& method() const noexcept { return method_; }
+  const json::object& params() const noexcept { return params_; }
+  /// `params._meta`, or nullptr.
+  const json::object* meta() const noexcept;
+  /// The session this request arrived on.
+  lumen::server::session& owning_session() const noexcept { return *session_; }
+
+  const cancellation_token& cancellation() const noexcept { return token_; }
+  bool is_cancelled() const noexcept { return token_.is_cancelled(); }
+
+  /// Sends notifications/progress when the request carried a progressToken (else does nothing).
+  /// Progress must increase from call to call; a value that does not is ignored.
+  void report_progress(double progress, std::optional<double> total = std::nullopt,
+                       std::optional<std::string> message = std::nullopt);
+
+  /// Sends notifications/message when `level` passes the session's logging level.
+  void log(protocol::log_level level, json::value data, std::optional<std::string> logger = std::nullopt);
+  /// Same, with a text message as the data.
+  void log(protocol::log_level level, const std::string& text, std::optional<std::string> logger = std::nullopt) {
+    log(level, json::value(json::string(text)), std::move(logger));
+  }
+  void log(protocol::log_level level, const char* text, std::optional<std::string> logger = std::nullopt) {
+    log(level, json::value(json::string(text)), std::move(logger));
+  }
+
+  /// sampling/createMessage; throws capability_error when the client did not declare `sampling`,
+  /// mcp_error on a client error or timeout, operation_cancelled when this request is cancelled.
+  json::object create_message(json::object params,
+                              std::chrono::milliseconds timeout = std::chrono::seconds(60));
+  /// elicitation/create (form mode); same errors, capability `elicitation`.
+  json::object elicit(json::object params, std::chrono::milliseconds timeout = std::chrono::minutes(10));
+  /// roots/list; same errors, capability `roots`.
+  json::object list_roots(std::chrono::milliseconds timeout = std::chrono::seconds(30));
+  /// Any request to the client, on this request's behalf (same errors).
+  json::value send_request(const std::string& method, json::object params,
+                           std::chrono::milliseconds timeout);
+
+ private:
+  std::shared_ptr<lumen::server::session> session_;
+  jsonrpc::request_id id_;
+  std::string method_;
+  json::object params_;
+  cancellation_token token_;
+  std::optional<json::value> progress_token_;
+  double last_progress_ = -1e300;
+};
+
+}  // namespace lumen::server

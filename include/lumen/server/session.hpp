@@ -1,0 +1,123 @@
+// One MCP session: the lifecycle state, negotiated version and capabilities of one client, the
+// requests in flight, and the server-to-client requests awaiting answers.
+#pragma once
+
+#include <lumen/json.hpp>
+#include <lumen/jsonrpc/message.hpp>
+#include <lumen/jsonrpc/parse.hpp>
+#include <lumen/protocol/types.hpp>
+#include <lumen/server/cancellation.hpp>
+#include <lumen/server/message_sink.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <variant>
+
+namespace lumen::server {
+
+class server;
+
+/// Result of a server-to-client request: the result value or the client's error.
+using client_response = std::variant<json::value, jsonrpc::error_object>;
+
+class session : public std::enable_shared_from_this<session> {
+ public:
+  /// Use server::connect() to create sessions.
+  session(server& owner, std::shared_ptr<message_sink> sink, std::string id);
+  ~session();
+  session(const session&) = delete;
+  session& operator=(const session&) = delete;
+
+  /// Feeds one incoming message text (stdio line or HTTP body). Never throws; protocol errors are
+  /// answered through the sink.
+  void receive(std::string_view text);
+  /// Feeds one already-parsed message.
+  void receive(jsonrpc::message message);
+
+  /// Marks the session initialized without an initialize request, at protocol revision `version`
+  /// (stateless HTTP: every POST is served by a fresh session).
+  void assume_initialized(std::string version, json::object client_capabilities = {});
+
+  /// Cancels every request in flight and waits until their handlers return (at most `grace`).
+  /// Pending server-to-client requests fail. Further input is ignored.
+  void close(std::chrono::milliseconds grace = std::chrono::seconds(5));
+  /// Waits until no handler runs (at most `timeout`); true when idle.
+  bool wait_idle(std::chrono::milliseconds timeout) const;
+
+  const std::string& id() const noexcept { return id_; }
+  bool is_initialized() const noexcept { return state_.load() != state::awaiting_initialize; }
+  bool is_closed() const noexcept { return state_.load() == state::closed; }
+  /// The negotiated protocol revision (empty before initialize).
+  std::string protocol_version() const;
+  /// The client's `clientInfo` and `capabilities` from initialize.
+  protocol::implementation client_info() const;
+  json::object client_capabilities() const;
+  bool client_supports(std::string_view capability) const;
+
+  /// Current logging threshold (logging/setLevel).
+  protocol::log_level log_level() const noexcept { return static_cast<protocol::log_level>(log_level_.load()); }
+  bool is_subscribed(const std::string& uri) const;
+
+  /// Sends a notification to the client.
+  void notify(const std::string& method, json::object params, const outgoing_context& context = {});
+  /// Sends a log message notification when `level` passes the threshold.
+  void log(protocol::log_level level, json::value data, std::optional<std::string> logger = std::nullopt,
+           const outgoing_context& context = {});
+  /// Sends a request to the client and waits for its answer. Throws mcp_error on timeout,
+  /// operation_cancelled when `cancel` fires, capability checks are the caller's.
+  client_response request(const std::string& method, json::object params,
+                          std::chrono::milliseconds timeout, const outgoing_context& context = {},
+                          const cancellation_token* cancel = nullptr);
+
+  /// Number of handlers running (for tests and graceful shutdown).
+  std::size_t in_flight() const;
+
+ private:
+  enum class state { awaiting_initialize, initialized, closed };
+  struct in_flight_request {
+    cancellation_source source;
+  };
+  struct pending_request {
+    std::mutex mutex;
+    std::condition_variable cv;
+    std::optional<client_response> result;
+  };
+
+  void handle_request(jsonrpc::request req);
+  void handle_notification(const jsonrpc::notification& n);
+  void handle_response(const jsonrpc::request_id& id, client_response result);
+  void handle_batch(const jsonrpc::batch& b);
+  void run_handler(jsonrpc::request req, cancellation_token token);
+  json::value dispatch(const jsonrpc::request& req, cancellation_token token);
+  json::object handle_initialize(const json::object& params);
+  void send_message(const jsonrpc::message& m, const outgoing_context& context);
+  void finish_request(const jsonrpc::request_id& id);
+
+  server& server_;
+  std::shared_ptr<message_sink> sink_;
+  std::string id_;
+  std::atomic<state> state_{state::awaiting_initialize};
+  std::atomic<int> log_level_{static_cast<int>(protocol::log_level::info)};
+
+  mutable std::mutex mutex_;
+  mutable std::condition_variable idle_cv_;
+  std::string protocol_version_;
+  protocol::implementation client_info_;
+  json::object client_capabilities_;
+  std::set<std::string> subscriptions_;
+  std::unordered_map<jsonrpc::request_id, std::shared_ptr<in_flight_request>> in_flight_;
+  std::size_t running_handlers_ = 0;
+  std::unordered_map<std::int64_t, std::shared_ptr<pending_request>> pending_;
+  std::int64_t next_outgoing_id_ = 0;
+
+  friend class server;
+};
+
+}  // namespace lumen::server

@@ -1,0 +1,345 @@
+// Session lifecycle, message routing, requests in flight and server-to-client requests.
+#include <lumen/server/session.hpp>
+
+#include <lumen/protocol/version.hpp>
+#include <lumen/server/errors.hpp>
+#include <lumen/server/server.hpp>
+
+#include <iostream>
+
+namespace lumen::server {
+
+namespace {
+
+// Methods a client may send before initialize has completed.
+bool allowed_before_initialize(std::string_view method) {
+  return method == "initialize" || method == "ping";
+}
+
+}  // namespace
+
+session::session(server& owner, std::shared_ptr<message_sink> sink, std::string id)
+    : server_(owner), sink_(std::move(sink)), id_(std::move(id)) {}
+
+session::~session() = default;
+
+std::string session::protocol_version() const {
+  std::lock_guard lock(mutex_);
+  return protocol_version_;
+}
+
+protocol::implementation session::client_info() const {
+  std::lock_guard lock(mutex_);
+  return client_info_;
+}
+
+json::object session::client_capabilities() const {
+  std::lock_guard lock(mutex_);
+  return client_capabilities_;
+}
+
+bool session::client_supports(std::string_view capability) const {
+  std::lock_guard lock(mutex_);
+  return client_capabilities_.contains(capability);
+}
+
+bool session::is_subscribed(const std::string& uri) const {
+  std::lock_guard lock(mutex_);
+  return subscriptions_.contains(uri);
+}
+
+std::size_t session::in_flight() const {
+  std::lock_guard lock(mutex_);
+  return running_handlers_;
+}
+
+void session::send_message(const jsonrpc::message& m, const outgoing_context& context) {
+  if (!sink_) return;
+  try {
+    sink_->send(jsonrpc::serialize(m), context);
+  } catch (const std::exception& e) {
+    std::cerr << "lumen: session " << id_ << ": failed to send a message: " << e.what() << '\n';
+  }
+}
+
+void session::receive(std::string_view text) {
+  if (is_closed()) return;
+  auto parsed = jsonrpc::parse(text, server_.options().limits);
+  if (auto* err = std::get_if<jsonrpc::error_response>(&parsed)) {
+    send_message(*err, {});
+    return;
+  }
+  if (auto* b = std::get_if<jsonrpc::batch>(&parsed)) {
+    handle_batch(*b);
+    return;
+  }
+  receive(std::get<jsonrpc::message>(std::move(parsed)));
+}
+
+void session::receive(jsonrpc::message message) {
+  if (is_closed()) return;
+  std::visit(
+      [this](auto&& m) {
+        using T = std::decay_t<decltype(m)>;
+        if constexpr (std::is_same_v<T, jsonrpc::request>) {
+          handle_request(std::move(m));
+        } else if constexpr (std::is_same_v<T, jsonrpc::notification>) {
+          handle_notification(m);
+        } else if constexpr (std::is_same_v<T, jsonrpc::response>) {
+          handle_response(m.id, std::move(m.result));
+        } else {
+          if (m.id) {
+            handle_response(*m.id, m.error);
+          } else {
+            std::cerr << "lumen: session " << id_ << ": client reported an error: " << m.error.message
+                      << '\n';
+          }
+        }
+      },
+      std::move(message));
+}
+
+void session::handle_batch(const jsonrpc::batch& b) {
+  std::string version = protocol_version();
+  if (!protocol::allows_batches(version) || b.elements.empty()) {
+    send_message(jsonrpc::make_error(std::nullopt, jsonrpc::error_codes::invalid_request,
+                                     b.elements.empty()
+                                         ? "Invalid Request: empty batch"
+                                         : "Invalid Request: JSON-RPC batches are not supported by "
+                                           "protocol revision " +
+                                               (version.empty() ? std::string(protocol::latest_version)
+                                                                : version)),
+                 {});
+    return;
+  }
+  // 2025-03-26 allowed batches: each element is handled as if it had arrived alone.
+  for (const auto& element : b.elements) {
+    auto r = jsonrpc::from_json(element);
+    if (auto* err = std::get_if<jsonrpc::error_response>(&r)) {
+      send_message(*err, {});
+    } else {
+      receive(std::get<jsonrpc::message>(std::move(r)));
+    }
+  }
+}
+
+void session::handle_request(jsonrpc::request req) {
+  outgoing_context reply{req.id, true};
+  if (!is_initialized() && !allowed_before_initialize(req.method)) {
+    send_message(jsonrpc::make_error(req.id, jsonrpc::error_codes::invalid_request,
+                                     "Invalid Request: the session is not initialized; send "
+                                     "\"initialize\" first"),
+                 reply);
+    return;
+  }
+  if (req.method == "initialize") {
+    if (is_initialized()) {
+      send_message(jsonrpc::make_error(req.id, jsonrpc::error_codes::invalid_request,
+                                       "Invalid Request: the session is already initialized"),
+                   reply);
+      return;
+    }
+    try {
+      auto result = handle_initialize(req.params);
+      send_message(jsonrpc::response{req.id, std::move(result)}, reply);
+    } catch (const mcp_error& e) {
+      send_message(jsonrpc::error_response{req.id, e.to_error_object()}, reply);
+    }
+    return;
+  }
+  if (req.method == "ping") {
+    send_message(jsonrpc::response{req.id, json::object{}}, reply);
+    return;
+  }
+
+  auto entry = std::make_shared<in_flight_request>();
+  {
+    std::lock_guard lock(mutex_);
+    if (!in_flight_.emplace(req.id, entry).second) {
+      send_message(jsonrpc::make_error(req.id, jsonrpc::error_codes::invalid_request,
+                                       "Invalid Request: request id " + req.id.to_string() +
+                                           " is already in use by a request in flight"),
+                   reply);
+      return;
+    }
+    ++running_handlers_;
+  }
+  auto token = entry->source.token();
+  server_.post([self = shared_from_this(), req = std::move(req), token]() mutable {
+    self->run_handler(std::move(req), std::move(token));
+  });
+}
+
+void session::run_handler(jsonrpc::request req, cancellation_token token) {
+  outgoing_context reply{req.id, true};
+  std::optional<jsonrpc::message> answer;
+  try {
+    request_context ctx(shared_from_this(), req.id, req.method, req.params, token);
+    answer = jsonrpc::response{req.id, server_.handle(*this, req, ctx)};
+  } catch (const operation_cancelled&) {
+    // Answer nothing: the client cancelled.
+  } catch (const mcp_error& e) {
+    answer = jsonrpc::error_response{req.id, e.to_error_object()};
+  } catch (const std::exception& e) {
+    answer = jsonrpc::make_error(req.id, jsonrpc::error_codes::internal_error,
+                                 std::string("Internal error: ") + e.what());
+  } catch (...) {
+    answer = jsonrpc::make_error(req.id, jsonrpc::error_codes::internal_error,
+                                 "Internal error: unknown exception");
+  }
+  // A cancelled request gets no response (MCP cancellation rules).
+  if (answer && !token.is_cancelled()) send_message(*answer, reply);
+  finish_request(req.id);
+}
+
+void session::finish_request(const jsonrpc::request_id& id) {
+  {
+    std::lock_guard lock(mutex_);
+    in_flight_.erase(id);
+    --running_handlers_;
+  }
+  idle_cv_.notify_all();
+}
+
+json::object session::handle_initialize(const json::object& params) {
+  auto requested = get_string(params, "protocolVersion");
+  if (!requested) {
+    throw invalid_params("Invalid params: initialize needs a string \"protocolVersion\"");
+  }
+  std::string version(protocol::negotiate_version(*requested));
+  {
+    std::lock_guard lock(mutex_);
+    protocol_version_ = version;
+    if (auto const* info = get_object(params, "clientInfo")) client_info_ = protocol::implementation::from_json(*info);
+    if (auto const* caps = get_object(params, "capabilities")) client_capabilities_ = *caps;
+  }
+  state_.store(state::initialized);
+  json::object result{{"protocolVersion", version},
+                      {"capabilities", server_.capabilities()},
+                      {"serverInfo", server_.info().to_json()}};
+  if (server_.options().instructions) result.emplace("instructions", *server_.options().instructions);
+  return result;
+}
+
+void session::assume_initialized(std::string version, json::object client_capabilities) {
+  {
+    std::lock_guard lock(mutex_);
+    protocol_version_ = std::move(version);
+    client_capabilities_ = std::move(client_capabilities);
+  }
+  state_.store(state::initialized);
+}
+
+void session::handle_notification(const jsonrpc::notification& n) {
+  if (n.method == "notifications/cancelled") {
+    auto const* id_value = n.params.if_contains("requestId");
+    if (!id_value) return;
+    auto id = jsonrpc::request_id::from_json(*id_value);
+    if (!id) return;
+    std::shared_ptr<in_flight_request> entry;
+    {
+      std::lock_guard lock(mutex_);
+      if (auto it = in_flight_.find(*id); it != in_flight_.end()) entry = it->second;
+    }
+    // Unknown or finished ids are ignored, as the spec asks.
+    if (entry) entry->source.cancel(std::string(get_string(n.params, "reason").value_or("")));
+    return;
+  }
+  // notifications/initialized, progress, roots/list_changed: nothing to do in the core.
+}
+
+void session::handle_response(const jsonrpc::request_id& id, client_response result) {
+  if (!id.is_integer()) return;  // our outgoing ids are integers
+  std::shared_ptr<pending_request> p;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = pending_.find(id.as_integer());
+    if (it == pending_.end()) return;  // late, duplicate or unknown: ignore
+    p = it->second;
+    pending_.erase(it);
+  }
+  {
+    std::lock_guard lock(p->mutex);
+    p->result = std::move(result);
+  }
+  p->cv.notify_all();
+}
+
+void session::notify(const std::string& method, json::object params, const outgoing_context& context) {
+  if (is_closed()) return;
+  send_message(jsonrpc::notification{method, std::move(params)}, context);
+}
+
+void session::log(protocol::log_level level, json::value data, std::optional<std::string> logger,
+                  const outgoing_context& context) {
+  if (static_cast<int>(level) < log_level_.load()) return;
+  json::object params{{"level", protocol::to_string(level)}};
+  if (logger) params.emplace("logger", *logger);
+  params.emplace("data", std::move(data));
+  notify("notifications/message", std::move(params), context);
+}
+
+client_response session::request(const std::string& method, json::object params,
+                                 std::chrono::milliseconds timeout, const outgoing_context& context,
+                                 const cancellation_token* cancel) {
+  auto p = std::make_shared<pending_request>();
+  std::int64_t id = 0;
+  {
+    std::lock_guard lock(mutex_);
+    if (state_.load() == state::closed) {
+      throw mcp_error(jsonrpc::error_codes::internal_error, "the session is closed");
+    }
+    id = ++next_outgoing_id_;
+    pending_.emplace(id, p);
+  }
+  cancellation_registration registration;
+  if (cancel) {
+    registration = cancel->on_cancel([p] {
+      { std::lock_guard lock(p->mutex); }
+      p->cv.notify_all();
+    });
+  }
+  send_message(jsonrpc::request{id, method, std::move(params)}, context);
+
+  std::unique_lock lock(p->mutex);
+  bool answered = p->cv.wait_for(lock, timeout, [&] {
+    return p->result.has_value() || (cancel && cancel->is_cancelled()) || is_closed();
+  });
+  if (p->result) return std::move(*p->result);
+  lock.unlock();
+  {
+    std::lock_guard guard(mutex_);
+    pending_.erase(id);
+  }
+  std::string reason = answered ? (is_closed() ? "session closed" : "request cancelled")
+                                : "timed out after " + std::to_string(timeout.count()) + " ms";
+  // Tell the client to stop working on it.
+  notify("notifications/cancelled", json::object{{"requestId", id}, {"reason", reason}}, context);
+  if (answered && cancel && cancel->is_cancelled()) throw operation_cancelled();
+  throw mcp_error(answered ? jsonrpc::error_codes::internal_error : jsonrpc::error_codes::request_timeout,
+                  method + ": " + reason);
+}
+
+bool session::wait_idle(std::chrono::milliseconds timeout) const {
+  std::unique_lock lock(mutex_);
+  return idle_cv_.wait_for(lock, timeout, [&] { return running_handlers_ == 0; });
+}
+
+void session::close(std::chrono::milliseconds grace) {
+  if (state_.exchange(state::closed) == state::closed) return;
+  std::vector<std::shared_ptr<in_flight_request>> running;
+  std::vector<std::shared_ptr<pending_request>> waiting;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& [id, entry] : in_flight_) running.push_back(entry);
+    for (auto& [id, p] : pending_) waiting.push_back(p);
+  }
+  for (auto& p : waiting) {
+    { std::lock_guard lock(p->mutex); }
+    p->cv.notify_all();
+  }
+  for (auto& entry : running) entry->source.cancel("session closed");
+  wait_idle(grace);
+}
+
+}  // namespace lumen::server

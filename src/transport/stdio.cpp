@@ -1,0 +1,119 @@
+// The stdio transport.
+#include <lumen/transport/stdio.hpp>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <iostream>
+#include <stdexcept>
+#include <mutex>
+#include <poll.h>
+#include <string>
+#include <unistd.h>
+
+namespace lumen::transport {
+
+namespace {
+
+// Writes messages as lines to a file descriptor. When the reader of that descriptor has gone
+// (EPIPE), it wakes the input loop through `wake_fd` so the server ends instead of waiting for input.
+class fd_sink : public server::message_sink {
+ public:
+  fd_sink(int fd, int wake_fd) : fd_(fd), wake_fd_(wake_fd) {}
+
+  void send(std::string message, const server::outgoing_context&) override {
+    message.push_back('\n');
+    std::lock_guard lock(mutex_);
+    if (broken_) return;
+    std::size_t written = 0;
+    while (written < message.size()) {
+      ssize_t n = ::write(fd_, message.data() + written, message.size() - written);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        broken_ = true;  // EPIPE and friends: the client has gone
+        char byte = 1;
+        [[maybe_unused]] auto ignored = ::write(wake_fd_, &byte, 1);
+        return;
+      }
+      written += static_cast<std::size_t>(n);
+    }
+  }
+
+  bool broken() {
+    std::lock_guard lock(mutex_);
+    return broken_;
+  }
+
+ private:
+  int fd_;
+  int wake_fd_;
+  std::mutex mutex_;
+  bool broken_ = false;
+};
+
+}  // namespace
+
+void run_stdio(server::server& srv, const stdio_options& options) {
+  std::signal(SIGPIPE, SIG_IGN);  // a closed stdout must be an error code, not a signal
+  int wake[2];
+  if (::pipe(wake) != 0) throw std::runtime_error(std::string("stdio: pipe: ") + std::strerror(errno));
+  auto sink = std::make_shared<fd_sink>(options.output_fd, wake[1]);
+  auto session = srv.connect(sink);
+  const std::size_t max_line = srv.options().limits.max_message_bytes;
+
+  std::string buffer;
+  std::string line;
+  bool discarding = false;  // inside an over-long line, dropping bytes up to its newline
+  char chunk[65536];
+  while (!sink->broken()) {
+    pollfd fds[2] = {{options.input_fd, POLLIN, 0}, {wake[0], POLLIN, 0}};
+    if (::poll(fds, 2, -1) < 0) {
+      if (errno == EINTR) continue;
+      std::cerr << "lumen: stdio: poll failed: " << std::strerror(errno) << '\n';
+      break;
+    }
+    if (fds[1].revents != 0) break;  // the output side broke
+    ssize_t n = ::read(options.input_fd, chunk, sizeof chunk);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      std::cerr << "lumen: stdio: read failed: " << std::strerror(errno) << '\n';
+      break;
+    }
+    if (n == 0) break;
+    std::string_view data(chunk, static_cast<std::size_t>(n));
+    while (!data.empty()) {
+      auto nl = data.find('\n');
+      auto piece = data.substr(0, nl);
+      if (!discarding) {
+        buffer.append(piece);
+        if (buffer.size() > max_line) {
+          discarding = true;
+          buffer.clear();
+          buffer.shrink_to_fit();
+          sink->send(jsonrpc::serialize(jsonrpc::make_error(
+                         std::nullopt, jsonrpc::error_codes::invalid_request,
+                         "Invalid Request: message exceeds the limit of " + std::to_string(max_line) + " bytes")),
+                     {});
+        }
+      }
+      if (nl == std::string_view::npos) break;
+      data.remove_prefix(nl + 1);
+      if (discarding) {
+        discarding = false;
+        continue;
+      }
+      line.swap(buffer);
+      buffer.clear();
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      if (line.find_first_not_of(" \t") != std::string::npos) session->receive(line);
+    }
+  }
+  // End of input: let running handlers finish (their answers may still reach the client), then
+  // cancel whatever is left.
+  session->wait_idle(options.shutdown_grace);
+  session->close(options.shutdown_grace);
+  ::close(wake[0]);
+  ::close(wake[1]);
+}
+
+}  // namespace lumen::transport
