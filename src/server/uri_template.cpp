@@ -172,7 +172,7 @@ std::optional<std::map<std::string, std::string>> uri_template::match(std::strin
   std::map<std::string, std::string> out;
   // Memo of (part, position) states known to fail. Valid only when no variable repeats (then a
   // state's outcome does not depend on earlier bindings); needed only with two or more variables,
-  // where backtracking could otherwise go polynomial-to-exponential on hostile input.
+  // where backtracking over every split could otherwise take exponential time on hostile input.
   std::vector<char> failed;
   if (!repeats_variable_ && names_.size() >= 2) failed.assign(parts_.size() * (uri.size() + 1), 0);
   if (!match_from(0, uri, 0, out, failed)) return std::nullopt;
