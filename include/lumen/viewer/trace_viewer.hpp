@@ -1,0 +1,46 @@
+// The embedded trace viewer: an HTML/CSS/JS page and a JSON API over a span_store, as a
+// framework-neutral request handler that any HTTP server can mount (Lumen's own mounts it under
+// `/_lumen/traces`).
+//
+//   GET {base}/                       the page (list of traces; #/trace/ID[/SPAN] shows one)
+//   GET {base}/api/traces?method=&tool=&status=error|ok&limit=N
+//   GET {base}/api/traces/{traceId}   {traceId, spans:[...]}
+//   GET {base}/api/spans/{spanId}     {traceId, spanId} (where a Link points)
+#pragma once
+
+#include <lumen/viewer/span_store.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace lumen::viewer {
+
+struct viewer_response {
+  unsigned status = 200;
+  std::string content_type;
+  std::string body;
+};
+
+class trace_viewer {
+ public:
+  explicit trace_viewer(std::shared_ptr<const span_store> store, std::string base_path = "/_lumen/traces");
+
+  const std::string& base_path() const noexcept { return base_path_; }
+  /// True when `target` (path and query) is under the viewer's base path.
+  bool owns(std::string_view target) const noexcept;
+  /// Serves a request; nullopt when the target is not the viewer's.
+  std::optional<viewer_response> handle(std::string_view method, std::string_view target) const;
+
+ private:
+  std::shared_ptr<const span_store> store_;
+  std::string base_path_;
+};
+
+/// The page's static assets (exposed for tests).
+std::string_view viewer_index_html();
+std::string_view viewer_app_js();
+std::string_view viewer_style_css();
+
+}  // namespace lumen::viewer
