@@ -1,0 +1,78 @@
+// Metrics Lumen records by the semantic conventions (operation, session and HTTP request
+// durations): explicit-bucket histograms keyed by attribute sets, readable in-process and exported
+// over OTLP (cumulative temporality).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace lumen::telemetry {
+
+/// A metric attribute value (the OTLP scalar kinds).
+using metric_value = std::variant<std::string, bool, std::int64_t, double>;
+/// An attribute set; order does not matter (it is normalised by key).
+using metric_attributes = std::vector<std::pair<std::string, metric_value>>;
+
+/// Bucket boundaries the conventions give for MCP durations (seconds).
+const std::vector<double>& mcp_duration_boundaries();
+/// Bucket boundaries the conventions give for http.server.request.duration (seconds).
+const std::vector<double>& http_duration_boundaries();
+
+/// One data point of a histogram: everything recorded under one attribute set since start.
+struct histogram_point {
+  metric_attributes attributes;
+  std::uint64_t count = 0;
+  double sum = 0;
+  double min = 0;
+  double max = 0;
+  std::vector<std::uint64_t> bucket_counts;  // boundaries.size() + 1 buckets
+};
+
+/// A thread-safe explicit-bucket histogram.
+class histogram {
+ public:
+  histogram(std::string name, std::string unit, std::string description, std::vector<double> boundaries);
+
+  void record(double value, metric_attributes attributes);
+
+  const std::string& name() const noexcept { return name_; }
+  const std::string& unit() const noexcept { return unit_; }
+  const std::string& description() const noexcept { return description_; }
+  const std::vector<double>& boundaries() const noexcept { return boundaries_; }
+  /// Start of the cumulative window (Unix nanoseconds).
+  std::int64_t start_unix_nano() const noexcept { return start_unix_nano_; }
+  std::vector<histogram_point> points() const;
+
+ private:
+  std::string name_, unit_, description_;
+  std::vector<double> boundaries_;
+  std::int64_t start_unix_nano_;
+  mutable std::mutex mutex_;
+  std::map<std::string, histogram_point> points_;  // keyed by the normalised attribute set
+};
+
+/// Owns the histograms of a process (one per name).
+class meter {
+ public:
+  /// The histogram `name`, created on first use.
+  histogram& get_histogram(std::string_view name, std::string_view unit, std::string_view description,
+                           const std::vector<double>& boundaries);
+  /// Every histogram, for export or inspection.
+  std::vector<std::shared_ptr<const histogram>> histograms() const;
+  /// A histogram by name, or nullptr.
+  std::shared_ptr<const histogram> find(std::string_view name) const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<std::shared_ptr<histogram>> histograms_;
+};
+
+}  // namespace lumen::telemetry

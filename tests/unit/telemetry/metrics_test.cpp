@@ -1,0 +1,61 @@
+// Histograms: buckets by the conventions' boundaries, one point per attribute set.
+#include <lumen/telemetry/metrics.hpp>
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+namespace lumen::telemetry {
+namespace {
+
+TEST(Histogram, CountsIntoBucketsWithUpperInclusiveBounds) {
+  histogram h("d", "s", "", {0.1, 1});
+  h.record(0.05, {});
+  h.record(0.1, {});  // boundaries are inclusive upper bounds (OTLP explicit buckets)
+  h.record(0.5, {});
+  h.record(7, {});
+  auto points = h.points();
+  ASSERT_EQ(points.size(), 1u);
+  EXPECT_EQ(points[0].bucket_counts, (std::vector<std::uint64_t>{2, 1, 1}));
+  EXPECT_EQ(points[0].count, 4u);
+  EXPECT_DOUBLE_EQ(points[0].sum, 7.65);
+  EXPECT_DOUBLE_EQ(points[0].min, 0.05);
+  EXPECT_DOUBLE_EQ(points[0].max, 7);
+}
+
+TEST(Histogram, AttributeSetsAreOrderIndependent) {
+  histogram h("d", "s", "", mcp_duration_boundaries());
+  h.record(1, {{"a", std::string("x")}, {"b", std::int64_t{1}}});
+  h.record(2, {{"b", std::int64_t{1}}, {"a", std::string("x")}});
+  h.record(3, {{"a", std::string("y")}});
+  auto points = h.points();
+  ASSERT_EQ(points.size(), 2u);
+  std::uint64_t total = 0;
+  for (const auto& p : points) total += p.count;
+  EXPECT_EQ(total, 3u);
+}
+
+TEST(Histogram, ConcurrentRecordsAreAllCounted) {
+  histogram h("d", "s", "", http_duration_boundaries());
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 10000; ++i) h.record(0.001 * i, {{"k", std::string("v")}});
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(h.points().at(0).count, 40000u);
+}
+
+TEST(Meter, ReturnsTheSameHistogramByName) {
+  meter m;
+  auto& a = m.get_histogram("x", "s", "d", mcp_duration_boundaries());
+  auto& b = m.get_histogram("x", "s", "d", mcp_duration_boundaries());
+  EXPECT_EQ(&a, &b);
+  EXPECT_EQ(m.histograms().size(), 1u);
+  EXPECT_TRUE(m.find("x"));
+  EXPECT_FALSE(m.find("y"));
+}
+
+}  // namespace
+}  // namespace lumen::telemetry
