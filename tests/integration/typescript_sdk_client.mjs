@@ -1,15 +1,35 @@
-// The official MCP TypeScript SDK client drives examples/feature_tour over real stdio pipes and
-// checks every server feature's exact result. Usage: node typescript_sdk_client.mjs PATH_TO_FEATURE_TOUR
+// The official MCP TypeScript SDK client drives examples/feature_tour and checks every server
+// feature's exact result, over real stdio pipes or over Streamable HTTP.
+// Usage: node typescript_sdk_client.mjs [--http] PATH_TO_FEATURE_TOUR
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import readline from 'node:readline';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import {
   CreateMessageRequestSchema, ElicitRequestSchema, ListRootsRequestSchema,
   LoggingMessageNotificationSchema, ResourceUpdatedNotificationSchema, McpError,
 } from '@modelcontextprotocol/sdk/types.js';
 
-const serverPath = process.argv[2];
-assert.ok(serverPath, 'usage: typescript_sdk_client.mjs PATH_TO_SERVER');
+const useHttp = process.argv[2] === '--http';
+const serverPath = process.argv[useHttp ? 3 : 2];
+assert.ok(serverPath, 'usage: typescript_sdk_client.mjs [--http] PATH_TO_SERVER');
+
+// Over HTTP one server process serves every client; it prints `listening on URL` when ready.
+let serverUrl;
+let httpServer;
+if (useHttp) {
+  httpServer = spawn(serverPath, ['--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = readline.createInterface({ input: httpServer.stdout });
+  serverUrl = await new Promise((resolve, reject) => {
+    lines.once('line', (line) => {
+      const m = line.match(/^listening on (http:\/\/\S+)$/);
+      if (m) resolve(m[1]); else reject(new Error(`unexpected first line: ${line}`));
+    });
+    httpServer.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+}
 
 let step = 0;
 async function check(name, fn) {
@@ -36,7 +56,9 @@ function waitFor(predicate, what, ms = 5000) {
 
 async function connect(capabilities) {
   const client = new Client({ name: 'lumen-ts-sdk-test', version: '1.0.0' }, { capabilities });
-  const transport = new StdioClientTransport({ command: serverPath, args: [], stderr: 'inherit' });
+  const transport = useHttp
+    ? new StreamableHTTPClientTransport(new URL(serverUrl))
+    : new StdioClientTransport({ command: serverPath, args: ['--stdio'], stderr: 'inherit' });
   await client.connect(transport);
   return client;
 }
@@ -256,4 +278,5 @@ await check('capabilities: sampling without the client capability is a clear isE
 });
 await bare.close();
 
-console.log(`all ${step} checks passed`);
+if (httpServer) httpServer.kill('SIGTERM');
+console.log(`all ${step} checks passed (${useHttp ? 'streamable http' : 'stdio'})`);
