@@ -7,12 +7,14 @@
 namespace lumen::server {
 
 request_context::request_context(std::shared_ptr<lumen::server::session> s, jsonrpc::request_id id,
-                                 std::string method, json::object params, cancellation_token token)
+                                 std::string method, json::object params, cancellation_token token,
+                                 operation_scope* scope)
     : session_(std::move(s)),
       id_(std::move(id)),
       method_(std::move(method)),
       params_(std::move(params)),
-      token_(std::move(token)) {
+      token_(std::move(token)),
+      scope_(scope) {
   if (auto const* m = meta()) {
     if (auto const* t = m->if_contains("progressToken"); t && (t->is_string() || t->is_int64() || t->is_uint64())) {
       progress_token_ = *t;
@@ -38,7 +40,7 @@ void request_context::log(protocol::log_level level, json::value data, std::opti
 
 json::value request_context::send_request(const std::string& method, json::object params,
                                           std::chrono::milliseconds timeout) {
-  auto answer = session_->request(method, std::move(params), timeout, {id_, false}, &token_);
+  auto answer = session_->request(method, std::move(params), timeout, {id_, false}, &token_, scope_);
   if (auto* err = std::get_if<jsonrpc::error_object>(&answer)) {
     throw mcp_error(err->code, method + " failed on the client: " + err->message, err->data);
   }

@@ -62,7 +62,7 @@ void session::send_message(const jsonrpc::message& m, const outgoing_context& co
   }
 }
 
-void session::receive(std::string_view text) {
+void session::receive(std::string_view text, const inbound_context& origin) {
   if (is_closed()) return;
   auto parsed = jsonrpc::parse(text, server_.options().limits);
   if (auto* err = std::get_if<jsonrpc::error_response>(&parsed)) {
@@ -70,21 +70,21 @@ void session::receive(std::string_view text) {
     return;
   }
   if (auto* b = std::get_if<jsonrpc::batch>(&parsed)) {
-    handle_batch(*b);
+    handle_batch(*b, origin);
     return;
   }
-  receive(std::get<jsonrpc::message>(std::move(parsed)));
+  receive(std::get<jsonrpc::message>(std::move(parsed)), origin);
 }
 
-void session::receive(jsonrpc::message message) {
+void session::receive(jsonrpc::message message, const inbound_context& origin) {
   if (is_closed()) return;
   std::visit(
-      [this](auto&& m) {
+      [this, &origin](auto&& m) {
         using T = std::decay_t<decltype(m)>;
         if constexpr (std::is_same_v<T, jsonrpc::request>) {
-          handle_request(std::move(m));
+          handle_request(std::move(m), origin);
         } else if constexpr (std::is_same_v<T, jsonrpc::notification>) {
-          handle_notification(m);
+          handle_notification(m, origin);
         } else if constexpr (std::is_same_v<T, jsonrpc::response>) {
           handle_response(m.id, std::move(m.result));
         } else {
@@ -99,7 +99,7 @@ void session::receive(jsonrpc::message message) {
       std::move(message));
 }
 
-void session::handle_batch(const jsonrpc::batch& b) {
+void session::handle_batch(const jsonrpc::batch& b, const inbound_context& origin) {
   std::string version = protocol_version();
   if (!protocol::allows_batches(version) || b.elements.empty()) {
     send_message(jsonrpc::make_error(std::nullopt, jsonrpc::error_codes::invalid_request,
@@ -118,77 +118,94 @@ void session::handle_batch(const jsonrpc::batch& b) {
     if (auto* err = std::get_if<jsonrpc::error_response>(&r)) {
       send_message(*err, {});
     } else {
-      receive(std::get<jsonrpc::message>(std::move(r)));
+      receive(std::get<jsonrpc::message>(std::move(r)), origin);
     }
   }
 }
 
-void session::handle_request(jsonrpc::request req) {
-  outgoing_context reply{req.id, true};
+void session::answer_inline(const jsonrpc::request& req, const jsonrpc::message& answer, operation_scope* scope) {
+  send_message(answer, {req.id, true});
+  if (scope) scope->finish(&answer);
+}
+
+void session::handle_request(jsonrpc::request req, const inbound_context& origin) {
+  std::shared_ptr<operation_scope> scope;
+  if (auto const& observer = server_.options().observer) scope = observer->start_incoming(*this, req, origin);
+
   if (!is_initialized() && !allowed_before_initialize(req.method)) {
-    send_message(jsonrpc::make_error(req.id, jsonrpc::error_codes::invalid_request,
-                                     "Invalid Request: the session is not initialized; send "
-                                     "\"initialize\" first"),
-                 reply);
+    answer_inline(req,
+                  jsonrpc::make_error(req.id, jsonrpc::error_codes::invalid_request,
+                                      "Invalid Request: the session is not initialized; send "
+                                      "\"initialize\" first"),
+                  scope.get());
     return;
   }
   if (req.method == "initialize") {
     if (is_initialized()) {
-      send_message(jsonrpc::make_error(req.id, jsonrpc::error_codes::invalid_request,
-                                       "Invalid Request: the session is already initialized"),
-                   reply);
+      answer_inline(req,
+                    jsonrpc::make_error(req.id, jsonrpc::error_codes::invalid_request,
+                                        "Invalid Request: the session is already initialized"),
+                    scope.get());
       return;
     }
     try {
-      auto result = handle_initialize(req.params);
-      send_message(jsonrpc::response{req.id, std::move(result)}, reply);
+      answer_inline(req, jsonrpc::response{req.id, handle_initialize(req.params)}, scope.get());
     } catch (const mcp_error& e) {
-      send_message(jsonrpc::error_response{req.id, e.to_error_object()}, reply);
+      answer_inline(req, jsonrpc::error_response{req.id, e.to_error_object()}, scope.get());
     }
     return;
   }
   if (req.method == "ping") {
-    send_message(jsonrpc::response{req.id, json::object{}}, reply);
+    answer_inline(req, jsonrpc::response{req.id, json::object{}}, scope.get());
     return;
   }
 
   auto entry = std::make_shared<in_flight_request>();
+  entry->scope = std::move(scope);
   {
     std::lock_guard lock(mutex_);
     if (!in_flight_.emplace(req.id, entry).second) {
-      send_message(jsonrpc::make_error(req.id, jsonrpc::error_codes::invalid_request,
-                                       "Invalid Request: request id " + req.id.to_string() +
-                                           " is already in use by a request in flight"),
-                   reply);
+      answer_inline(req,
+                    jsonrpc::make_error(req.id, jsonrpc::error_codes::invalid_request,
+                                        "Invalid Request: request id " + req.id.to_string() +
+                                            " is already in use by a request in flight"),
+                    entry->scope.get());
       return;
     }
     ++running_handlers_;
   }
-  auto token = entry->source.token();
-  server_.post([self = shared_from_this(), req = std::move(req), token]() mutable {
-    self->run_handler(std::move(req), std::move(token));
+  server_.post([self = shared_from_this(), req = std::move(req), entry = std::move(entry)]() mutable {
+    self->run_handler(std::move(req), std::move(entry));
   });
 }
 
-void session::run_handler(jsonrpc::request req, cancellation_token token) {
+void session::run_handler(jsonrpc::request req, std::shared_ptr<in_flight_request> entry) {
   outgoing_context reply{req.id, true};
+  auto token = entry->source.token();
+  operation_scope* scope = entry->scope.get();
   std::optional<jsonrpc::message> answer;
-  try {
-    request_context ctx(shared_from_this(), req.id, req.method, req.params, token);
-    answer = jsonrpc::response{req.id, server_.handle(*this, req, ctx)};
-  } catch (const operation_cancelled&) {
-    // Answer nothing: the client cancelled.
-  } catch (const mcp_error& e) {
-    answer = jsonrpc::error_response{req.id, e.to_error_object()};
-  } catch (const std::exception& e) {
-    answer = jsonrpc::make_error(req.id, jsonrpc::error_codes::internal_error,
-                                 std::string("Internal error: ") + e.what());
-  } catch (...) {
-    answer = jsonrpc::make_error(req.id, jsonrpc::error_codes::internal_error,
-                                 "Internal error: unknown exception");
+  {
+    auto active = scope ? scope->activate() : nullptr;
+    try {
+      request_context ctx(shared_from_this(), req.id, req.method, req.params, token, scope);
+      answer = jsonrpc::response{req.id, server_.handle(*this, req, ctx)};
+    } catch (const operation_cancelled&) {
+      // Answer nothing: the client cancelled.
+    } catch (const mcp_error& e) {
+      answer = jsonrpc::error_response{req.id, e.to_error_object()};
+    } catch (const std::exception& e) {
+      if (scope) scope->record_exception(e);
+      answer = jsonrpc::make_error(req.id, jsonrpc::error_codes::internal_error,
+                                   std::string("Internal error: ") + e.what());
+    } catch (...) {
+      answer = jsonrpc::make_error(req.id, jsonrpc::error_codes::internal_error,
+                                   "Internal error: unknown exception");
+    }
   }
   // A cancelled request gets no response (MCP cancellation rules).
-  if (answer && !token.is_cancelled()) send_message(*answer, reply);
+  if (token.is_cancelled()) answer.reset();
+  if (answer) send_message(*answer, reply);
+  if (scope) scope->finish(answer ? &*answer : nullptr);
   finish_request(req.id);
 }
 
@@ -230,7 +247,15 @@ void session::assume_initialized(std::string version, json::object client_capabi
   state_.store(state::initialized);
 }
 
-void session::handle_notification(const jsonrpc::notification& n) {
+void session::handle_notification(const jsonrpc::notification& n, const inbound_context& origin) {
+  std::shared_ptr<operation_scope> scope;
+  if (auto const& observer = server_.options().observer) scope = observer->start_incoming(*this, n, origin);
+  struct finish_on_exit {
+    operation_scope* scope;
+    ~finish_on_exit() {
+      if (scope) scope->finish(nullptr);
+    }
+  } finisher{scope.get()};
   if (n.method == "notifications/cancelled") {
     auto const* id_value = n.params.if_contains("requestId");
     if (!id_value) return;
@@ -281,7 +306,7 @@ void session::log(protocol::log_level level, json::value data, std::optional<std
 
 client_response session::request(const std::string& method, json::object params,
                                  std::chrono::milliseconds timeout, const outgoing_context& context,
-                                 const cancellation_token* cancel) {
+                                 const cancellation_token* cancel, const operation_scope* parent) {
   auto p = std::make_shared<pending_request>();
   std::int64_t id = 0;
   {
@@ -299,13 +324,26 @@ client_response session::request(const std::string& method, json::object params,
       p->cv.notify_all();
     });
   }
-  send_message(jsonrpc::request{id, method, std::move(params)}, context);
+  jsonrpc::request outgoing{id, method, std::move(params)};
+  std::shared_ptr<operation_scope> scope;
+  if (auto const& observer = server_.options().observer) scope = observer->start_outgoing(*this, outgoing, parent);
+  send_message(outgoing, context);
 
   std::unique_lock lock(p->mutex);
   bool answered = p->cv.wait_for(lock, timeout, [&] {
     return p->result.has_value() || (cancel && cancel->is_cancelled()) || is_closed();
   });
-  if (p->result) return std::move(*p->result);
+  if (p->result) {
+    client_response result = std::move(*p->result);
+    lock.unlock();
+    if (scope) {
+      jsonrpc::message answer = std::holds_alternative<json::value>(result)
+                                    ? jsonrpc::message(jsonrpc::response{id, std::get<json::value>(result)})
+                                    : jsonrpc::message(jsonrpc::error_response{id, std::get<jsonrpc::error_object>(result)});
+      scope->finish(&answer);
+    }
+    return result;
+  }
   lock.unlock();
   {
     std::lock_guard guard(mutex_);
@@ -315,6 +353,11 @@ client_response session::request(const std::string& method, json::object params,
                                 : "timed out after " + std::to_string(timeout.count()) + " ms";
   // Tell the client to stop working on it.
   notify("notifications/cancelled", json::object{{"requestId", id}, {"reason", reason}}, context);
+  if (scope) {
+    jsonrpc::message failure = jsonrpc::make_error(
+        id, answered ? jsonrpc::error_codes::internal_error : jsonrpc::error_codes::request_timeout, reason);
+    scope->finish(&failure);
+  }
   if (answered && cancel && cancel->is_cancelled()) throw operation_cancelled();
   throw mcp_error(answered ? jsonrpc::error_codes::internal_error : jsonrpc::error_codes::request_timeout,
                   method + ": " + reason);

@@ -6,6 +6,7 @@
 #include <lumen/jsonrpc/message.hpp>
 #include <lumen/protocol/types.hpp>
 #include <lumen/server/cancellation.hpp>
+#include <lumen/server/observer.hpp>
 
 #include <chrono>
 #include <memory>
@@ -20,7 +21,7 @@ class session;
 class request_context {
  public:
   request_context(std::shared_ptr<session> s, jsonrpc::request_id id, std::string method,
-                  json::object params, cancellation_token token);
+                  json::object params, cancellation_token token, operation_scope* scope = nullptr);
 
   const jsonrpc::request_id& id() const noexcept { return id_; }
   const std::string& method() const noexcept { return method_; }
@@ -66,6 +67,7 @@ class request_context {
   std::string method_;
   json::object params_;
   cancellation_token token_;
+  operation_scope* scope_;
   std::optional<json::value> progress_token_;
   double last_progress_ = -1e300;
 };

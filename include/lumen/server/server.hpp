@@ -10,6 +10,7 @@
 #include <lumen/protocol/types.hpp>
 #include <lumen/server/errors.hpp>
 #include <lumen/server/message_sink.hpp>
+#include <lumen/server/observer.hpp>
 #include <lumen/server/request_context.hpp>
 #include <lumen/server/results.hpp>
 #include <lumen/server/session.hpp>
@@ -49,6 +50,8 @@ struct server_options {
   /// Text of the initialize result's `instructions`.
   std::optional<std::string> instructions;
   jsonrpc::parse_limits limits;
+  /// Sees every operation (the telemetry layer installs one); nullptr for none.
+  std::shared_ptr<operation_observer> observer;
 };
 
 class server {

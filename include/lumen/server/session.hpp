@@ -8,6 +8,7 @@
 #include <lumen/protocol/types.hpp>
 #include <lumen/server/cancellation.hpp>
 #include <lumen/server/message_sink.hpp>
+#include <lumen/server/observer.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -36,10 +37,10 @@ class session : public std::enable_shared_from_this<session> {
   session& operator=(const session&) = delete;
 
   /// Feeds one incoming message text (stdio line or HTTP body). Never throws; protocol errors are
-  /// answered through the sink.
-  void receive(std::string_view text);
+  /// answered through the sink. `origin` says where it came from (transport, ambient trace context).
+  void receive(std::string_view text, const inbound_context& origin = {});
   /// Feeds one already-parsed message.
-  void receive(jsonrpc::message message);
+  void receive(jsonrpc::message message, const inbound_context& origin = {});
 
   /// Marks the session initialized without an initialize request, at protocol revision `version`
   /// (stateless HTTP: every POST is served by a fresh session).
@@ -74,7 +75,7 @@ class session : public std::enable_shared_from_this<session> {
   /// operation_cancelled when `cancel` fires, capability checks are the caller's.
   client_response request(const std::string& method, json::object params,
                           std::chrono::milliseconds timeout, const outgoing_context& context = {},
-                          const cancellation_token* cancel = nullptr);
+                          const cancellation_token* cancel = nullptr, const operation_scope* parent = nullptr);
 
   /// Number of handlers running (for tests and graceful shutdown).
   std::size_t in_flight() const;
@@ -83,6 +84,7 @@ class session : public std::enable_shared_from_this<session> {
   enum class state { awaiting_initialize, initialized, closed };
   struct in_flight_request {
     cancellation_source source;
+    std::shared_ptr<operation_scope> scope;
   };
   struct pending_request {
     std::mutex mutex;
@@ -90,11 +92,12 @@ class session : public std::enable_shared_from_this<session> {
     std::optional<client_response> result;
   };
 
-  void handle_request(jsonrpc::request req);
-  void handle_notification(const jsonrpc::notification& n);
+  void handle_request(jsonrpc::request req, const inbound_context& origin);
+  void handle_notification(const jsonrpc::notification& n, const inbound_context& origin);
   void handle_response(const jsonrpc::request_id& id, client_response result);
-  void handle_batch(const jsonrpc::batch& b);
-  void run_handler(jsonrpc::request req, cancellation_token token);
+  void handle_batch(const jsonrpc::batch& b, const inbound_context& origin);
+  void run_handler(jsonrpc::request req, std::shared_ptr<in_flight_request> entry);
+  void answer_inline(const jsonrpc::request& req, const jsonrpc::message& answer, operation_scope* scope);
   json::value dispatch(const jsonrpc::request& req, cancellation_token token);
   json::object handle_initialize(const json::object& params);
   void send_message(const jsonrpc::message& m, const outgoing_context& context);

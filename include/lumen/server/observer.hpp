@@ -1,0 +1,62 @@
+// Hooks through which the telemetry layer sees every MCP operation a session handles (incoming
+// requests and notifications, outgoing server-to-client requests) without the server core
+// knowing how spans are made.
+#pragma once
+
+#include <lumen/json.hpp>
+#include <lumen/jsonrpc/message.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace lumen::server {
+
+class session;
+
+/// What the transport knows about where a message came from.
+struct inbound_context {
+  /// `network.transport`: "pipe" for stdio, "tcp" for HTTP.
+  std::string_view network_transport = "pipe";
+  /// The ambient trace context in W3C form (the HTTP server span, the host's span, or
+  /// TRACEPARENT on stdio); empty when there is none.
+  std::string ambient_traceparent;
+  std::string ambient_tracestate;
+  /// Why the ambient context exists: "transport" (HTTP or host span) or "environment".
+  std::string_view ambient_kind = "transport";
+  /// The peer, when known (`client.address`, `client.port`).
+  std::string peer_address;
+  std::uint16_t peer_port = 0;
+};
+
+/// One observed operation (an MCP span, in practice). Calls come from the thread handling it.
+class operation_scope {
+ public:
+  virtual ~operation_scope() = default;
+  /// Makes the operation current on this thread until the returned token is destroyed (so that
+  /// spans a handler starts are its children).
+  virtual std::shared_ptr<void> activate() = 0;
+  /// Records how the operation ended: the answer sent (a response or an error response), or
+  /// nothing for a notification or a cancelled request. Ends the operation.
+  virtual void finish(const jsonrpc::message* answer) = 0;
+  /// Records an exception a handler threw (its type becomes error.type when no code applies).
+  virtual void record_exception(const std::exception& e) = 0;
+  /// Adds the operation's trace context to an outgoing `params._meta`.
+  virtual void inject(json::object& meta) const = 0;
+};
+
+/// Creates operation scopes; installed with server_options::observer.
+class operation_observer {
+ public:
+  virtual ~operation_observer() = default;
+  /// An incoming request or notification entering the server (before dispatch).
+  virtual std::shared_ptr<operation_scope> start_incoming(const session& s, const jsonrpc::message& m,
+                                                          const inbound_context& origin) = 0;
+  /// A request the server sends to the client (sampling, elicitation, roots, ping), on behalf of
+  /// `parent` when a handler sends it. `request.params` may be modified (e.g. `_meta` injection).
+  virtual std::shared_ptr<operation_scope> start_outgoing(const session& s, jsonrpc::request& request,
+                                                          const operation_scope* parent) = 0;
+};
+
+}  // namespace lumen::server
