@@ -3,6 +3,7 @@
 
 #include <cerrno>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
 #include <stdexcept>
@@ -60,6 +61,12 @@ void run_stdio(server::server& srv, const stdio_options& options) {
   auto sink = std::make_shared<fd_sink>(options.output_fd, wake[1]);
   auto session = srv.connect(sink);
   const std::size_t max_line = srv.options().limits.max_message_bytes;
+  // On stdio the ambient trace context is the launching process's: TRACEPARENT/TRACESTATE.
+  server::inbound_context origin;
+  origin.network_transport = "pipe";
+  origin.ambient_kind = "environment";
+  if (const char* tp = std::getenv("TRACEPARENT")) origin.ambient_traceparent = tp;
+  if (const char* ts = std::getenv("TRACESTATE")) origin.ambient_tracestate = ts;
 
   std::string buffer;
   std::string line;
@@ -105,7 +112,7 @@ void run_stdio(server::server& srv, const stdio_options& options) {
       line.swap(buffer);
       buffer.clear();
       if (!line.empty() && line.back() == '\r') line.pop_back();
-      if (line.find_first_not_of(" \t") != std::string::npos) session->receive(line);
+      if (line.find_first_not_of(" \t") != std::string::npos) session->receive(line, origin);
     }
   }
   // End of input: let running handlers finish (their answers may still reach the client), then
