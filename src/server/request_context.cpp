@@ -6,13 +6,10 @@
 
 namespace lumen::server {
 
-request_context::request_context(std::shared_ptr<lumen::server::session> s, jsonrpc::request_id id,
-                                 std::string method, json::object params, cancellation_token token,
-                                 operation_scope* scope)
+request_context::request_context(std::shared_ptr<lumen::server::session> s, const jsonrpc::request& request,
+                                 cancellation_token token, operation_scope* scope)
     : session_(std::move(s)),
-      id_(std::move(id)),
-      method_(std::move(method)),
-      params_(std::move(params)),
+      request_(request),
       token_(std::move(token)),
       scope_(scope) {
   if (auto const* m = meta()) {
@@ -22,7 +19,7 @@ request_context::request_context(std::shared_ptr<lumen::server::session> s, json
   }
 }
 
-const json::object* request_context::meta() const noexcept { return get_object(params_, "_meta"); }
+const json::object* request_context::meta() const noexcept { return get_object(request_.params, "_meta"); }
 
 void request_context::report_progress(double progress, std::optional<double> total,
                                       std::optional<std::string> message) {
@@ -31,16 +28,16 @@ void request_context::report_progress(double progress, std::optional<double> tot
   json::object params{{"progressToken", *progress_token_}, {"progress", progress}};
   if (total) params.emplace("total", *total);
   if (message) params.emplace("message", *message);
-  session_->notify("notifications/progress", std::move(params), {id_, false});
+  session_->notify("notifications/progress", std::move(params), {request_.id, false});
 }
 
 void request_context::log(protocol::log_level level, json::value data, std::optional<std::string> logger) {
-  session_->log(level, std::move(data), std::move(logger), {id_, false});
+  session_->log(level, std::move(data), std::move(logger), {request_.id, false});
 }
 
 json::value request_context::send_request(const std::string& method, json::object params,
                                           std::chrono::milliseconds timeout) {
-  auto answer = session_->request(method, std::move(params), timeout, {id_, false}, &token_, scope_);
+  auto answer = session_->request(method, std::move(params), timeout, {request_.id, false}, &token_, scope_);
   if (auto* err = std::get_if<jsonrpc::error_object>(&answer)) {
     throw mcp_error(err->code, method + " failed on the client: " + err->message, err->data);
   }

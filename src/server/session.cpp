@@ -187,7 +187,7 @@ void session::run_handler(jsonrpc::request req, std::shared_ptr<in_flight_reques
   {
     auto active = scope ? scope->activate() : nullptr;
     try {
-      request_context ctx(shared_from_this(), req.id, req.method, req.params, token, scope);
+      request_context ctx(shared_from_this(), req, token, scope);
       answer = jsonrpc::response{req.id, server_.handle(*this, req, ctx)};
     } catch (const operation_cancelled&) {
       // Answer nothing: the client cancelled.

@@ -20,12 +20,13 @@ class session;
 /// Per-request handle given to every handler. Valid for the duration of the handler call.
 class request_context {
  public:
-  request_context(std::shared_ptr<session> s, jsonrpc::request_id id, std::string method,
-                  json::object params, cancellation_token token, operation_scope* scope = nullptr);
+  /// `request` must outlive the context (the server keeps it alive while the handler runs).
+  request_context(std::shared_ptr<session> s, const jsonrpc::request& request, cancellation_token token,
+                  operation_scope* scope = nullptr);
 
-  const jsonrpc::request_id& id() const noexcept { return id_; }
-  const std::string& method() const noexcept { return method_; }
-  const json::object& params() const noexcept { return params_; }
+  const jsonrpc::request_id& id() const noexcept { return request_.id; }
+  const std::string& method() const noexcept { return request_.method; }
+  const json::object& params() const noexcept { return request_.params; }
   /// `params._meta`, or nullptr.
   const json::object* meta() const noexcept;
   /// The session this request arrived on.
@@ -63,9 +64,7 @@ class request_context {
 
  private:
   std::shared_ptr<lumen::server::session> session_;
-  jsonrpc::request_id id_;
-  std::string method_;
-  json::object params_;
+  const jsonrpc::request& request_;
   cancellation_token token_;
   operation_scope* scope_;
   std::optional<json::value> progress_token_;
