@@ -1,0 +1,659 @@
+// The MCP client core: request bookkeeping, the dispatch thread, the lifecycle, and the handling
+// of what the server sends (responses, notifications, server-to-client requests).
+#include <lumen/client/client.hpp>
+
+#include <iostream>
+
+namespace lumen::client {
+
+namespace {
+
+constexpr std::size_t finished_ids_kept = 1024;
+
+std::exception_ptr as_exception(const client_error& e) { return std::make_exception_ptr(e); }
+
+}  // namespace
+
+struct client::pending_request {
+  std::string method;
+  json::object params;  // as given by the caller (for a retry after re-initialization)
+  request_options options;
+  std::chrono::milliseconds timeout{0};
+  std::chrono::steady_clock::time_point deadline;
+  response_callback done;
+  std::function<void(const json::value*, const client_error*)> on_complete;
+  server::cancellation_registration cancel_registration;
+};
+
+json::object root::to_json() const {
+  json::object o{{"uri", uri}};
+  if (name) o.emplace("name", *name);
+  return o;
+}
+
+std::string call_tool_result::text() const {
+  std::string out;
+  for (const auto& block : content) {
+    if (!block.is_object()) continue;
+    const auto& o = block.get_object();
+    if (get_string(o, "type") != "text") continue;
+    if (auto t = get_string(o, "text")) {
+      if (!out.empty()) out.push_back('\n');
+      out += *t;
+    }
+  }
+  return out;
+}
+
+call_tool_result call_tool_result::from_json(const json::value& v) {
+  if (!v.is_object()) throw client_error(error_kind::protocol_error, "tools/call result is not an object");
+  call_tool_result r;
+  r.raw = v.get_object();
+  if (auto const* c = r.raw.if_contains("content")) {
+    if (!c->is_array()) throw client_error(error_kind::protocol_error, "tools/call result: \"content\" is not an array");
+    r.content = c->get_array();
+  }
+  if (auto const* s = r.raw.if_contains("structuredContent")) r.structured_content = *s;
+  if (auto const* e = r.raw.if_contains("isError"); e && e->is_bool()) r.is_error = e->get_bool();
+  return r;
+}
+
+client::client(std::unique_ptr<lumen::client::transport> transport, client_options options)
+    : transport_(std::move(transport)), options_(std::move(options)) {
+  if (!transport_) throw client_error(error_kind::transport_error, "client needs a transport");
+}
+
+client::~client() {
+  try {
+    close();
+  } catch (...) {  // NOLINT(bugprone-empty-catch): a destructor must not throw
+  }
+}
+
+// ---- Handlers ---------------------------------------------------------------------------------
+
+void client::set_sampling_handler(sampling_handler handler) { sampling_handler_ = std::move(handler); }
+
+void client::set_elicitation_handler(elicitation_handler handler, bool url_mode) {
+  elicitation_handler_ = std::move(handler);
+  elicitation_url_mode_ = url_mode;
+}
+
+void client::set_roots(std::vector<root> roots) {
+  {
+    std::lock_guard lock(mutex_);
+    roots_ = std::move(roots);
+  }
+  bool was_declared = roots_declared_;
+  if (!connected_) {
+    roots_declared_ = true;
+    return;
+  }
+  if (was_declared) send_notification("notifications/roots/list_changed", {});
+}
+
+void client::on_log(log_handler handler) { log_handler_ = std::move(handler); }
+
+void client::on_resource_updated(std::function<void(const std::string&)> handler) {
+  resource_updated_handler_ = std::move(handler);
+}
+
+void client::on_notification(std::string method, notification_handler handler) {
+  notification_handlers_[std::move(method)] = std::move(handler);
+}
+
+json::object client::capabilities() const {
+  json::object caps;
+  if (roots_declared_) caps["roots"] = json::object{{"listChanged", true}};
+  if (sampling_handler_) caps["sampling"] = json::object{};
+  if (elicitation_handler_) {
+    json::object e{{"form", json::object{}}};
+    if (elicitation_url_mode_) e["url"] = json::object{};
+    caps["elicitation"] = std::move(e);
+  }
+  for (const auto& [k, v] : options_.extra_capabilities) caps[k] = v;
+  return caps;
+}
+
+// ---- Lifecycle --------------------------------------------------------------------------------
+
+json::object client::connect() {
+  if (closed_) throw client_error(error_kind::not_connected, "client is closed");
+  if (started_.exchange(true)) throw client_error(error_kind::transport_error, "client already connected");
+  dispatch_thread_ = std::thread([this] { dispatch_loop(); });
+  dispatch_thread_id_ = dispatch_thread_.get_id();
+  transport_events events;
+  events.on_message = [this](jsonrpc::message m) {
+    post([this, m = std::move(m)]() mutable { on_message(std::move(m)); });
+  };
+  events.on_request_failed = [this](const jsonrpc::request_id& id, client_error e) {
+    if (!id.is_integer()) return;
+    post([this, n = id.as_integer(), e = std::move(e)] { complete(n, nullptr, as_exception(e)); });
+  };
+  events.on_error = [this](client_error e) {
+    post([this, e = std::move(e)] {
+      report_error(e);
+      // A malformed message may have been the answer to any request in flight: fail them all
+      // rather than let them wait for their timeouts.
+      if (e.kind() == error_kind::protocol_error) fail_all(e);
+    });
+  };
+  events.on_closed = [this](client_error e) {
+    post([this, e = std::move(e)] {
+      {
+        std::lock_guard lock(mutex_);
+        if (!dead_) dead_ = e;
+      }
+      connected_ = false;
+      fail_all(e);
+    });
+  };
+  try {
+    transport_->start(std::move(events));
+    initialize_session();
+  } catch (...) {
+    close();
+    throw;
+  }
+  std::lock_guard lock(mutex_);
+  return initialize_result_;
+}
+
+void client::initialize_session() {
+  json::object params{{"protocolVersion", options_.protocol_version},
+                      {"capabilities", capabilities()},
+                      {"clientInfo", options_.info.to_json()}};
+  json::value result = request_async("initialize", std::move(params), {}).get();
+  if (!result.is_object()) throw client_error(error_kind::protocol_error, "initialize result is not an object");
+  const auto& r = result.get_object();
+  auto version = get_string(r, "protocolVersion");
+  if (!version) throw client_error(error_kind::protocol_error, "initialize result has no protocolVersion");
+  if (!protocol::is_supported_version(*version)) {
+    throw client_error(error_kind::protocol_error,
+                       "the server speaks MCP " + std::string(*version) + ", which this client does not support");
+  }
+  {
+    std::lock_guard lock(mutex_);
+    initialize_result_ = r;
+    protocol_version_ = std::string(*version);
+  }
+  transport_->initialized(*version);
+  connected_ = true;
+  send_notification("notifications/initialized", {});
+}
+
+void client::reinitialize(std::uint64_t generation) {
+  std::lock_guard lock(reinit_mutex_);
+  if (session_generation_.load() != generation) return;  // another request already did it
+  transport_->reset_session();
+  initialize_session();
+  ++session_generation_;
+}
+
+void client::close() {
+  if (closed_.exchange(true)) return;
+  connected_ = false;
+  if (started_) transport_->close();
+  fail_all(client_error(error_kind::not_connected, "the client was closed"));
+  {
+    std::lock_guard lock(queue_mutex_);
+    stopping_ = true;
+  }
+  queue_cv_.notify_all();
+  if (dispatch_thread_.joinable()) {
+    if (std::this_thread::get_id() == dispatch_thread_id_) {
+      dispatch_thread_.detach();  // closed from a callback: the loop ends by itself
+    } else {
+      dispatch_thread_.join();
+    }
+  }
+  std::vector<std::thread> workers;
+  {
+    std::lock_guard lock(workers_mutex_);
+    workers.swap(workers_);
+  }
+  for (auto& w : workers) {
+    if (w.get_id() == std::this_thread::get_id()) {
+      w.detach();
+    } else if (w.joinable()) {
+      w.join();
+    }
+  }
+}
+
+std::string client::protocol_version() const {
+  std::lock_guard lock(mutex_);
+  return protocol_version_;
+}
+
+protocol::implementation client::server_info() const {
+  std::lock_guard lock(mutex_);
+  if (auto const* info = get_object(initialize_result_, "serverInfo")) return protocol::implementation::from_json(*info);
+  return {};
+}
+
+json::object client::server_capabilities() const {
+  std::lock_guard lock(mutex_);
+  if (auto const* caps = get_object(initialize_result_, "capabilities")) return *caps;
+  return {};
+}
+
+std::optional<std::string> client::instructions() const {
+  std::lock_guard lock(mutex_);
+  if (auto i = get_string(initialize_result_, "instructions")) return std::string(*i);
+  return std::nullopt;
+}
+
+bool client::server_supports(std::string_view capability) const {
+  return server_capabilities().contains(capability);
+}
+
+// ---- Requests ---------------------------------------------------------------------------------
+
+void client::require_not_dispatch_thread(const char* what) const {
+  if (std::this_thread::get_id() == dispatch_thread_id_) {
+    throw client_error(error_kind::transport_error,
+                       std::string(what) + " called from a client callback would deadlock; use the async API there");
+  }
+}
+
+json::value client::request(const std::string& method, json::object params, const request_options& options) {
+  require_not_dispatch_thread(method.c_str());
+  return request_async(method, std::move(params), options).get();
+}
+
+std::future<json::value> client::request_async(const std::string& method, json::object params,
+                                               request_options options) {
+  auto promise = std::make_shared<std::promise<json::value>>();
+  auto future = promise->get_future();
+  request_async(method, std::move(params), std::move(options), [promise](json::value result, std::exception_ptr error) {
+    if (error) {
+      promise->set_exception(error);
+    } else {
+      promise->set_value(std::move(result));
+    }
+  });
+  return future;
+}
+
+void client::request_async(const std::string& method, json::object params, request_options options,
+                           response_callback done) {
+  start_request(method, std::move(params), std::move(options), std::move(done), 0);
+}
+
+void client::start_request(const std::string& method, json::object params, request_options options,
+                           response_callback done, int attempt) {
+  if (!started_ || closed_) {
+    done(nullptr, as_exception(client_error(error_kind::not_connected, "the client is not connected")));
+    return;
+  }
+  auto p = std::make_shared<pending_request>();
+  p->method = method;
+  p->params = params;
+  p->options = options;
+  p->timeout = options.timeout.value_or(options_.request_timeout);
+  p->deadline = std::chrono::steady_clock::now() + p->timeout;
+  std::uint64_t generation = session_generation_.load();
+  // A session that expired (HTTP 404) is re-initialized once and the request sent again.
+  p->done = [this, method, generation, attempt, done = std::move(done), params = std::move(params), options](
+                json::value result, std::exception_ptr error) mutable {
+    if (error && attempt == 0 && method != "initialize") {
+      try {
+        std::rethrow_exception(error);
+      } catch (const client_error& e) {
+        if (e.kind() == error_kind::session_expired && !closed_) {
+          spawn_worker([this, method, generation, params = std::move(params), options = std::move(options),
+                        done = std::move(done)]() mutable {
+            try {
+              reinitialize(generation);
+            } catch (...) {
+              done(nullptr, std::current_exception());
+              return;
+            }
+            start_request(method, std::move(params), std::move(options), std::move(done), 1);
+          });
+          return;
+        }
+      } catch (...) {  // NOLINT(bugprone-empty-catch): other errors are passed on below
+      }
+    }
+    done(std::move(result), error);
+  };
+
+  std::int64_t id;
+  {
+    std::lock_guard lock(mutex_);
+    if (dead_) {
+      auto error = *dead_;
+      p->done(nullptr, as_exception(error));
+      return;
+    }
+    id = next_id_++;
+  }
+  json::object wire_params = p->params;
+  if (options.on_progress || !options.meta.empty()) {
+    json::object meta;
+    if (auto const* m = get_object(wire_params, "_meta")) meta = *m;
+    for (const auto& [k, v] : options.meta) meta[k] = v;
+    if (options.on_progress) meta["progressToken"] = id;
+    wire_params["_meta"] = std::move(meta);
+  }
+  header_list headers;
+  if (options_.interceptor) {
+    outgoing_message out{method, jsonrpc::request_id(id), wire_params, headers, {}};
+    options_.interceptor(out);
+    p->on_complete = std::move(out.on_complete);
+  }
+  {
+    std::lock_guard lock(mutex_);
+    pending_.emplace(id, p);
+  }
+  post([] {});  // wake the dispatch thread: there is a new deadline
+  if (options.cancellation) {
+    p->cancel_registration = options.cancellation->on_cancel([this, id, token = *options.cancellation] {
+      post([this, id, token] {
+        bool known;
+        {
+          std::lock_guard lock(mutex_);
+          known = pending_.contains(id);
+        }
+        if (!known) return;
+        std::string reason = token.reason();
+        json::object cancel_params{{"requestId", id}};
+        if (!reason.empty()) cancel_params.emplace("reason", reason);
+        try {
+          send_notification("notifications/cancelled", std::move(cancel_params));
+        } catch (const client_error&) {  // NOLINT(bugprone-empty-catch): the request fails anyway
+        }
+        complete(id, nullptr,
+                 as_exception(client_error(error_kind::cancelled,
+                                           "request cancelled" + (reason.empty() ? std::string() : ": " + reason))));
+      });
+    });
+  }
+  try {
+    send(jsonrpc::request{id, method, std::move(wire_params)}, headers);
+  } catch (const client_error& e) {
+    complete(id, nullptr, as_exception(e));
+  }
+}
+
+void client::complete(std::int64_t id, json::value result, std::exception_ptr error) {
+  std::shared_ptr<pending_request> p;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = pending_.find(id);
+    if (it == pending_.end()) return;
+    p = std::move(it->second);
+    pending_.erase(it);
+    finished_.insert(id);
+    finished_order_.push_back(id);
+    if (finished_order_.size() > finished_ids_kept) {
+      finished_.erase(finished_order_.front());
+      finished_order_.pop_front();
+    }
+  }
+  p->cancel_registration = {};
+  if (p->on_complete) {
+    if (error) {
+      try {
+        std::rethrow_exception(error);
+      } catch (const client_error& e) {
+        p->on_complete(nullptr, &e);
+      } catch (const std::exception& e) {
+        client_error ce(error_kind::transport_error, e.what());
+        p->on_complete(nullptr, &ce);
+      }
+    } else {
+      p->on_complete(&result, nullptr);
+    }
+  }
+  p->done(std::move(result), error);
+}
+
+void client::fail_all(const client_error& error) {
+  std::vector<std::int64_t> ids;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, p] : pending_) ids.push_back(id);
+  }
+  for (auto id : ids) complete(id, nullptr, as_exception(error));
+}
+
+void client::send(const jsonrpc::message& m, const header_list& headers) {
+  if (closed_) throw client_error(error_kind::not_connected, "the client is closed");
+  transport_->send(m, headers);
+}
+
+void client::send_notification(const std::string& method, json::object params) {
+  header_list headers;
+  if (options_.interceptor) {
+    outgoing_message out{method, std::nullopt, params, headers, {}};
+    options_.interceptor(out);
+  }
+  send(jsonrpc::notification{method, std::move(params)}, headers);
+}
+
+void client::notify(const std::string& method, json::object params) { send_notification(method, std::move(params)); }
+
+void client::report_error(const client_error& e) {
+  if (options_.on_error) {
+    options_.on_error(e);
+  } else {
+    std::cerr << "lumen client: " << e.what() << '\n';
+  }
+}
+
+// ---- Dispatch thread --------------------------------------------------------------------------
+
+void client::post(std::function<void()> job) {
+  {
+    std::lock_guard lock(queue_mutex_);
+    if (stopping_) return;
+    queue_.push_back(std::move(job));
+  }
+  queue_cv_.notify_one();
+}
+
+void client::dispatch_loop() {
+  for (;;) {
+    auto next = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+    {
+      std::lock_guard lock(mutex_);
+      for (const auto& [id, p] : pending_) next = std::min(next, p->deadline);
+    }
+    std::function<void()> job;
+    {
+      std::unique_lock lock(queue_mutex_);
+      queue_cv_.wait_until(lock, next, [&] { return stopping_ || !queue_.empty(); });
+      if (stopping_) return;
+      if (!queue_.empty()) {
+        job = std::move(queue_.front());
+        queue_.pop_front();
+      }
+    }
+    if (job) {
+      try {
+        job();
+      } catch (const std::exception& e) {
+        report_error(client_error(error_kind::transport_error, std::string("a client callback threw: ") + e.what()));
+      } catch (...) {
+        report_error(client_error(error_kind::transport_error, "a client callback threw"));
+      }
+    }
+    expire_timeouts();
+  }
+}
+
+void client::expire_timeouts() {
+  auto now = std::chrono::steady_clock::now();
+  std::vector<std::pair<std::int64_t, std::shared_ptr<pending_request>>> expired;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, p] : pending_) {
+      if (p->deadline <= now) expired.emplace_back(id, p);
+    }
+  }
+  for (auto& [id, p] : expired) {
+    // The client must not cancel initialize; every other request is cancelled on timeout.
+    if (p->method != "initialize") {
+      try {
+        send_notification("notifications/cancelled",
+                          {{"requestId", id}, {"reason", "timed out after " + std::to_string(p->timeout.count()) + " ms"}});
+      } catch (const client_error&) {  // NOLINT(bugprone-empty-catch): the request fails anyway
+      }
+    }
+    complete(id, nullptr,
+             as_exception(client_error(error_kind::timeout,
+                                       p->method + " timed out after " + std::to_string(p->timeout.count()) + " ms",
+                                       jsonrpc::error_codes::request_timeout)));
+  }
+}
+
+void client::spawn_worker(std::function<void()> job) {
+  std::lock_guard lock(workers_mutex_);
+  if (closed_) return;
+  workers_.emplace_back([job = std::move(job)] {
+    try {
+      job();
+    } catch (...) {  // NOLINT(bugprone-empty-catch): jobs report their own errors
+    }
+  });
+}
+
+// ---- Incoming messages (on the dispatch thread) -----------------------------------------------
+
+void client::on_message(jsonrpc::message m) {
+  if (auto* r = std::get_if<jsonrpc::response>(&m)) {
+    if (r->id.is_integer()) {
+      std::int64_t id = r->id.as_integer();
+      bool pending, finished;
+      {
+        std::lock_guard lock(mutex_);
+        pending = pending_.contains(id);
+        finished = finished_.contains(id);
+      }
+      if (pending) return complete(id, std::move(r->result), nullptr);
+      if (finished) return;  // a late answer to a request that timed out or was cancelled
+    }
+    client_error e(error_kind::protocol_error,
+                   "the server answered request id " + r->id.to_string() + ", which the client did not send");
+    report_error(e);
+    fail_all(e);
+    return;
+  }
+  if (auto* er = std::get_if<jsonrpc::error_response>(&m)) {
+    if (er->id && er->id->is_integer()) {
+      std::int64_t id = er->id->as_integer();
+      bool pending, finished;
+      {
+        std::lock_guard lock(mutex_);
+        pending = pending_.contains(id);
+        finished = finished_.contains(id);
+      }
+      if (pending) return complete(id, nullptr, as_exception(client_error::from_rpc(er->error)));
+      if (finished) return;
+    }
+    // An error without a usable id: the server could not read one of our messages.
+    client_error e(error_kind::protocol_error,
+                   "the server reported an error for " +
+                       (er->id ? "unknown request id " + er->id->to_string() : std::string("an unidentified message")) +
+                       ": " + std::to_string(er->error.code) + " " + er->error.message,
+                   er->error.code, er->error.data);
+    report_error(e);
+    fail_all(e);
+    return;
+  }
+  if (auto* n = std::get_if<jsonrpc::notification>(&m)) return on_notification_message(*n);
+  on_server_request(std::move(std::get<jsonrpc::request>(m)));
+}
+
+void client::on_notification_message(const jsonrpc::notification& n) {
+  const auto& params = n.params;
+  if (n.method == "notifications/progress") {
+    auto const* token = params.if_contains("progressToken");
+    auto const* value = params.if_contains("progress");
+    if (!token || !value || !value->is_number()) return;
+    auto id = jsonrpc::request_id::from_json(*token);
+    if (!id || !id->is_integer()) return;
+    std::shared_ptr<pending_request> p;
+    {
+      std::lock_guard lock(mutex_);
+      auto it = pending_.find(id->as_integer());
+      if (it == pending_.end()) return;
+      p = it->second;
+      if (p->options.reset_timeout_on_progress) p->deadline = std::chrono::steady_clock::now() + p->timeout;
+    }
+    if (!p->options.on_progress) return;
+    progress pr;
+    pr.progress = value->to_number<double>();
+    if (auto const* t = params.if_contains("total"); t && t->is_number()) pr.total = t->to_number<double>();
+    if (auto msg = get_string(params, "message")) pr.message = std::string(*msg);
+    p->options.on_progress(pr);
+    return;
+  }
+  if (n.method == "notifications/message") {
+    if (!log_handler_) return;
+    auto level = protocol::parse_log_level(get_string(params, "level").value_or("info"));
+    std::optional<std::string> logger;
+    if (auto l = get_string(params, "logger")) logger = std::string(*l);
+    auto const* data = params.if_contains("data");
+    log_handler_(level.value_or(protocol::log_level::info), logger, data ? *data : json::value(nullptr));
+    return;
+  }
+  if (n.method == "notifications/resources/updated") {
+    if (auto uri = get_string(params, "uri"); uri && resource_updated_handler_) resource_updated_handler_(std::string(*uri));
+    return;
+  }
+  if (auto it = notification_handlers_.find(n.method); it != notification_handlers_.end()) it->second(params);
+}
+
+void client::on_server_request(jsonrpc::request req) {
+  if (req.method == "ping") {
+    try {
+      send(jsonrpc::response{req.id, json::object{}}, {});
+    } catch (const client_error&) {  // NOLINT(bugprone-empty-catch): the server is gone
+    }
+    return;
+  }
+  std::function<json::object(const json::object&)> handler;
+  if (req.method == "sampling/createMessage") {
+    handler = sampling_handler_;
+  } else if (req.method == "elicitation/create") {
+    handler = elicitation_handler_;
+  } else if (req.method == "roots/list" && roots_declared_) {
+    handler = [this](const json::object&) {
+      json::array list;
+      std::lock_guard lock(mutex_);
+      for (const auto& r : roots_) list.push_back(r.to_json());
+      return json::object{{"roots", std::move(list)}};
+    };
+  }
+  if (!handler) {
+    try {
+      send(jsonrpc::make_error(req.id, jsonrpc::error_codes::method_not_found,
+                               "Method not found: the client does not handle " + req.method),
+           {});
+    } catch (const client_error&) {  // NOLINT(bugprone-empty-catch): the server is gone
+    }
+    return;
+  }
+  // Handlers may block (a user answering an elicitation): each runs on its own thread.
+  spawn_worker([this, handler = std::move(handler), req = std::move(req)] {
+    jsonrpc::message answer;
+    try {
+      answer = jsonrpc::response{req.id, handler(req.params)};
+    } catch (const client_error& e) {
+      answer = jsonrpc::make_error(req.id, e.code().value_or(jsonrpc::error_codes::internal_error), e.what(), e.data());
+    } catch (const std::exception& e) {
+      answer = jsonrpc::make_error(req.id, jsonrpc::error_codes::internal_error, e.what());
+    }
+    try {
+      send(answer, {});
+    } catch (const client_error& e) {
+      report_error(e);
+    }
+  });
+}
+
+}  // namespace lumen::client

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Runs the official MCP conformance suite in client mode (npm @modelcontextprotocol/conformance,
+# pinned in package.json beside this script) against Lumen's conformance_client.
+#   run.sh PATH/TO/conformance_client [SCENARIO...]
+# Without scenarios it runs the non-auth scenarios of the `core` suite. Every check must pass:
+# a failure or a warning fails the run. Needs Node 22 (installed under .tools/node22 if absent).
+set -euo pipefail
+
+client="${1:?usage: run.sh PATH/TO/conformance_client [SCENARIO...]}"
+shift
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../../.." && pwd)"
+
+node_bin="$root/.tools/node22/node_modules/node/bin"
+if [ ! -x "$node_bin/node" ]; then
+  if command -v node >/dev/null && node -e 'process.exit(+process.versions.node.split(".")[0] >= 22 ? 0 : 1)'; then
+    node_bin="$(dirname "$(command -v node)")"
+  else
+    echo "installing Node 22 under .tools/node22" >&2
+    npm install --prefix "$root/.tools/node22" --no-audit --no-fund node@22 >&2
+  fi
+fi
+export PATH="$node_bin:$PATH"
+
+if [ ! -x "$here/node_modules/.bin/conformance" ]; then
+  (cd "$here" && npm ci --no-audit --no-fund >&2)
+fi
+
+if [ $# -gt 0 ]; then
+  scenarios=("$@")
+else
+  scenarios=(initialize tools_call elicitation-sep1034-client-defaults sse-retry)
+fi
+
+total_passed=0
+total_failed=0
+log_dir="$(mktemp -d)"
+for scenario in "${scenarios[@]}"; do
+  log="$log_dir/${scenario//\//_}.log"
+  set +e
+  "$here/node_modules/.bin/conformance" client --command "$client" --scenario "$scenario" >"$log" 2>&1
+  rc=$?
+  set -e
+  summary="$(grep -E '^Passed: [0-9]+/[0-9]+' "$log" | tail -1 || true)"
+  if [[ "$summary" =~ ^Passed:\ ([0-9]+)/([0-9]+),\ ([0-9]+)\ failed,\ ([0-9]+)\ warnings ]]; then
+    passed="${BASH_REMATCH[1]}"
+    failed=$((BASH_REMATCH[3] + BASH_REMATCH[4]))
+  else
+    passed=0
+    failed=1
+  fi
+  if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+  total_passed=$((total_passed + passed))
+  total_failed=$((total_failed + failed))
+  if [ "$failed" -eq 0 ]; then
+    echo "PASS $scenario: $summary"
+  else
+    echo "FAIL $scenario: ${summary:-no result}"
+    sed 's/^/    /' "$log"
+  fi
+done
+rm -rf "$log_dir"
+echo "conformance-client: $total_passed passed, $total_failed failed"
+[ "$total_failed" -eq 0 ]
