@@ -4,6 +4,7 @@
 // Runs over stdio; the integration tests drive it with the official TypeScript SDK client.
 #include <lumen/protocol/content.hpp>
 #include <lumen/server/typed_tool.hpp>
+#include <lumen/telemetry/telemetry.hpp>
 #include <lumen/transport/stdio.hpp>
 
 #include <boost/describe.hpp>
@@ -206,9 +207,12 @@ void add_prompts(server::server& srv) {
 }  // namespace
 
 int main() {
+  // Tracing by the OpenTelemetry MCP conventions; spans go to OTLP when OTEL_EXPORTER_OTLP_* is set.
+  auto tel = telemetry::runtime::create({.service_name = "feature-tour", .service_version = "1.0.0"});
   server::server srv({.name = "feature-tour", .version = "1.0.0", .title = "Lumen feature tour",
                       .icons = {{.src = "https://example.com/lumen.png", .mime_type = "image/png", .sizes = {"48x48"}}}},
-                     {.instructions = "A tour of every MCP server feature Lumen implements."});
+                     {.instructions = "A tour of every MCP server feature Lumen implements.",
+                      .observer = tel->server_observer()});
   add_tools(srv);
   add_resources(srv);
   add_prompts(srv);

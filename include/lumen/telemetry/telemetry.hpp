@@ -1,0 +1,83 @@
+// Lumen's MCP telemetry: one object that owns the tracer provider and meter, and gives the server
+// its observer (MCP SERVER spans by the conventions, the parent/link rule, CLIENT spans for
+// server-to-client requests), the HTTP layer its server spans, and the client its interceptor.
+//
+//   auto tel = lumen::telemetry::runtime::create({.service_name = "weather"});
+//   lumen::server::server srv(info, {.observer = tel->server_observer()});
+#pragma once
+
+#include <lumen/server/observer.hpp>
+#include <lumen/telemetry/metrics.hpp>
+#include <lumen/telemetry/session_id_hash.hpp>
+#include <lumen/trace/propagation.hpp>
+#include <lumen/trace/tracer.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace lumen::viewer {
+class span_store;
+}
+
+namespace lumen::telemetry {
+
+/// off: nothing; propagation: pass context through (inject what came in), record nothing;
+/// full: record and export spans.
+enum class telemetry_mode { off, propagation, full };
+
+struct telemetry_options {
+  std::string service_name;
+  std::string service_version;
+  /// Default: LUMEN_TELEMETRY (off|propagation|full), else full; OTEL_SDK_DISABLED=true means off.
+  std::optional<telemetry_mode> mode;
+  /// Where spans go. Default: OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT or
+  /// OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is set, and `span_store` when given.
+  std::shared_ptr<viewer::span_store> span_store;
+  /// Extra processors (e.g. a simple processor over an in-memory exporter in tests).
+  std::vector<std::shared_ptr<trace::span_processor>> processors;
+  /// Sampler; default from OTEL_TRACES_SAMPLER (parentbased_always_on).
+  std::shared_ptr<const trace::sampler> sampler;
+  /// Opt-in capture of tool arguments and results (may be sensitive).
+  bool capture_tool_arguments = false;
+  bool capture_tool_results = false;
+  /// Export mcp.session.id raw instead of as a keyed hash.
+  bool raw_session_id = false;
+  /// Create HTTP server spans in Lumen's own HTTP server (off when the host instruments HTTP).
+  bool http_server_spans = true;
+};
+
+class runtime : public std::enable_shared_from_this<runtime> {
+ public:
+  static std::shared_ptr<runtime> create(telemetry_options options = {});
+  ~runtime();
+
+  telemetry_mode mode() const noexcept { return mode_; }
+  const telemetry_options& options() const noexcept { return options_; }
+  const std::shared_ptr<trace::tracer_provider>& provider() const noexcept { return provider_; }
+  const std::shared_ptr<trace::tracer>& tracer() const noexcept { return tracer_; }
+  lumen::telemetry::meter& meter() noexcept { return meter_; }
+  /// The value for mcp.session.id (hashed unless raw_session_id).
+  std::string session_attribute(std::string_view session_id) const;
+
+  /// The server's observer (install with server_options::observer).
+  std::shared_ptr<server::operation_observer> server_observer();
+
+  bool force_flush(std::chrono::milliseconds timeout = std::chrono::seconds(5));
+  void shutdown();
+
+ private:
+  explicit runtime(telemetry_options options);
+  telemetry_options options_;
+  telemetry_mode mode_;
+  std::shared_ptr<trace::tracer_provider> provider_;
+  std::shared_ptr<trace::tracer> tracer_;
+  lumen::telemetry::meter meter_;
+  session_id_hasher hasher_;
+};
+
+/// The mode from LUMEN_TELEMETRY and OTEL_SDK_DISABLED.
+telemetry_mode mode_from_environment();
+
+}  // namespace lumen::telemetry

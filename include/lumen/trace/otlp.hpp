@@ -1,0 +1,61 @@
+// OTLP trace export: the ExportTraceServiceRequest in protobuf (hand-written wire encoding of
+// opentelemetry-proto) and in OTLP/JSON, and an OTLP/HTTP exporter configured by the standard
+// OTEL_EXPORTER_OTLP_* variables, with retries on 429/502/503/504 honouring Retry-After.
+#pragma once
+
+#include <lumen/trace/exporter.hpp>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace lumen::trace {
+
+/// Encodes spans (grouped by resource and scope) as an ExportTraceServiceRequest protobuf.
+std::string encode_otlp_protobuf(const std::vector<std::unique_ptr<span_data>>& spans);
+/// The same request in OTLP/JSON.
+std::string encode_otlp_json(const std::vector<std::unique_ptr<span_data>>& spans);
+
+enum class otlp_protocol { http_protobuf, http_json };
+
+struct otlp_http_options {
+  /// The full URL spans are POSTed to, e.g. http://localhost:4318/v1/traces.
+  std::string url = "http://localhost:4318/v1/traces";
+  otlp_protocol protocol = otlp_protocol::http_protobuf;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::chrono::milliseconds timeout{10000};
+  bool gzip = false;
+  /// Retries after the first attempt (for 429, 502, 503, 504 and connection failures).
+  int max_retries = 5;
+  std::chrono::milliseconds initial_backoff{1000};
+  std::chrono::milliseconds max_backoff{5000};
+
+  /// OTEL_EXPORTER_OTLP_{TRACES_,}{ENDPOINT,HEADERS,TIMEOUT,COMPRESSION,PROTOCOL}. The generic
+  /// endpoint gets /v1/traces appended; the traces endpoint is used as is.
+  static otlp_http_options from_environment();
+  /// True when an OTLP endpoint is configured in the environment.
+  static bool configured_in_environment();
+};
+
+class otlp_http_exporter : public span_exporter {
+ public:
+  explicit otlp_http_exporter(otlp_http_options options = otlp_http_options::from_environment());
+  ~otlp_http_exporter() override;
+  export_result export_spans(const std::vector<std::unique_ptr<span_data>>& batch) override;
+  void shutdown() override;
+
+  const otlp_http_options& options() const noexcept { return options_; }
+  /// Spans the collector rejected (partial success) or that could not be delivered.
+  std::uint64_t failed_spans() const noexcept { return failed_.load(); }
+
+ private:
+  struct connection;
+  otlp_http_options options_;
+  std::unique_ptr<connection> connection_;
+  std::atomic<std::uint64_t> failed_{0};
+  std::atomic<bool> shut_down_{false};
+};
+
+}  // namespace lumen::trace

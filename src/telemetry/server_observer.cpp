@@ -1,0 +1,199 @@
+// MCP server instrumentation: SERVER spans for incoming requests and notifications, by the
+// OpenTelemetry MCP conventions and the parent/link rule; CLIENT spans for server-to-client
+// requests with context injected into their `_meta`.
+#include <lumen/server/session.hpp>
+#include <lumen/telemetry/mcp_operation.hpp>
+#include <lumen/telemetry/parent_link.hpp>
+#include <lumen/telemetry/semconv.hpp>
+#include <lumen/telemetry/telemetry.hpp>
+
+#include <boost/core/demangle.hpp>
+
+#include <chrono>
+#include <typeinfo>
+
+namespace lumen::telemetry {
+
+namespace {
+
+namespace sc = semconv;
+
+trace::attribute to_trace_attribute(std::string_view key, const operation_attribute_value& v) {
+  return std::visit([&](const auto& x) { return trace::attribute(std::string(key), trace::attribute_value(x)); }, v);
+}
+
+metric_attributes metric_attributes_of(const operation_description& d, const operation_outcome* outcome) {
+  metric_attributes m;
+  for (const auto& [k, v] : d.attributes) {
+    // Never the session id or the request id on metrics (cardinality).
+    if (k == sc::mcp_method_name || k == sc::gen_ai_tool_name || k == sc::gen_ai_prompt_name ||
+        k == sc::mcp_protocol_version || k == sc::network_transport || k == sc::gen_ai_operation_name) {
+      m.emplace_back(std::string(k), std::visit([](const auto& x) { return metric_value(x); }, v));
+    }
+  }
+  if (outcome && outcome->is_error()) {
+    m.emplace_back(std::string(sc::error_type), outcome->error_type);
+    if (!outcome->rpc_status_code.empty()) m.emplace_back(std::string(sc::rpc_response_status_code), outcome->rpc_status_code);
+  }
+  return m;
+}
+
+class mcp_scope final : public server::operation_scope {
+ public:
+  mcp_scope(std::shared_ptr<runtime> owner, trace::span s, trace::baggage bag, operation_description d,
+            std::string_view metric_name)
+      : owner_(std::move(owner)),
+        span_(std::move(s)),
+        baggage_(std::move(bag)),
+        description_(std::move(d)),
+        metric_name_(metric_name),
+        started_(std::chrono::steady_clock::now()) {}
+
+  std::shared_ptr<void> activate() override {
+    return std::make_shared<trace::scope>(trace::context{span_, baggage_});
+  }
+
+  void record_exception(const std::exception& e) override {
+    exception_type_ = boost::core::demangle(typeid(e).name());
+    span_.record_exception(e);
+  }
+
+  void finish(const jsonrpc::message* answer) override {
+    if (finished_) return;
+    finished_ = true;
+    std::optional<operation_outcome> outcome;
+    if (answer) {
+      outcome = classify_answer(*answer);
+      if (outcome->is_error()) {
+        // A handler's exception names the error better than -32603 alone.
+        if (!exception_type_.empty() && outcome->error_type == "-32603") outcome->error_type = exception_type_;
+        span_.set_attribute(sc::error_type, outcome->error_type);
+        if (!outcome->rpc_status_code.empty()) span_.set_attribute(sc::rpc_response_status_code, outcome->rpc_status_code);
+        span_.set_status(trace::status_code::error, outcome->description);
+      } else if (owner_->options().capture_tool_results && description_.method == "tools/call") {
+        if (auto const* r = std::get_if<jsonrpc::response>(answer)) {
+          span_.set_attribute(sc::gen_ai_tool_call_result, json::serialize(r->result));
+        }
+      }
+    }
+    span_.end();
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+    owner_->meter()
+        .get_histogram(metric_name_, "s", "Duration of MCP operations", mcp_duration_boundaries())
+        .record(seconds, metric_attributes_of(description_, outcome ? &*outcome : nullptr));
+  }
+
+  void inject(json::object& meta) const override {
+    trace::json_carrier carrier(meta);
+    trace::inject(span_.context(), baggage_, carrier);
+  }
+
+  const trace::span& span() const noexcept { return span_; }
+
+ private:
+  std::shared_ptr<runtime> owner_;
+  trace::span span_;
+  trace::baggage baggage_;
+  operation_description description_;
+  std::string_view metric_name_;
+  std::chrono::steady_clock::time_point started_;
+  std::string exception_type_;
+  bool finished_ = false;
+};
+
+class mcp_server_observer final : public server::operation_observer {
+ public:
+  explicit mcp_server_observer(std::shared_ptr<runtime> owner) : owner_(std::move(owner)) {}
+
+  std::shared_ptr<server::operation_scope> start_incoming(const server::session& s, const jsonrpc::message& m,
+                                                          const server::inbound_context& origin) override {
+    std::string_view method;
+    const json::object* params = nullptr;
+    std::optional<jsonrpc::request_id> id;
+    if (auto const* r = std::get_if<jsonrpc::request>(&m)) {
+      method = r->method;
+      params = &r->params;
+      id = r->id;
+    } else if (auto const* n = std::get_if<jsonrpc::notification>(&m)) {
+      method = n->method;
+      params = &n->params;
+    } else {
+      return nullptr;
+    }
+
+    // _meta is read once, here, where the request enters the server.
+    trace::extracted_context from_meta;
+    if (auto const* meta = get_object(*params, "_meta")) {
+      trace::json_carrier carrier(*meta);
+      trace::default_propagator()->extract(carrier, from_meta);
+    }
+    trace::span_context ambient;
+    if (!origin.ambient_traceparent.empty()) {
+      if (auto parsed = trace::parse_traceparent(origin.ambient_traceparent, origin.ambient_tracestate)) ambient = *parsed;
+    }
+    auto decision = decide_parent_and_link(from_meta.span, ambient);
+
+    std::string session_value = s.id().empty() ? std::string() : owner_->session_attribute(s.id());
+    auto description = describe_operation(method, *params, id, s.protocol_version(), session_value,
+                                          origin.network_transport, owner_->options().capture_tool_arguments);
+
+    if (owner_->mode() == telemetry_mode::propagation) {
+      // Record nothing; pass the incoming context through unchanged.
+      return std::make_shared<mcp_scope>(owner_, trace::span::non_recording(decision.parent),
+                                         std::move(from_meta.baggage), std::move(description),
+                                         sc::metric_mcp_server_operation_duration);
+    }
+
+    trace::span_options options;
+    options.kind = trace::span_kind::server;
+    options.parent = decision.parent;
+    options.root = !decision.parent.is_valid();
+    if (decision.link) {
+      options.links.push_back(trace::link_data{
+          *decision.link, {trace::attribute(std::string(sc::lumen_link_kind), std::string(origin.ambient_kind))}, 0});
+    }
+    options.attributes.reserve(description.attributes.size() + 2);
+    for (const auto& [k, v] : description.attributes) options.attributes.push_back(to_trace_attribute(k, v));
+    if (!origin.peer_address.empty()) {
+      options.attributes.emplace_back(std::string(sc::client_address), origin.peer_address);
+      if (origin.peer_port) options.attributes.emplace_back(std::string(sc::client_port), std::int64_t{origin.peer_port});
+    }
+    auto span = owner_->tracer()->start_span(description.name, std::move(options));
+    return std::make_shared<mcp_scope>(owner_, std::move(span), std::move(from_meta.baggage), std::move(description),
+                                       sc::metric_mcp_server_operation_duration);
+  }
+
+  std::shared_ptr<server::operation_scope> start_outgoing(const server::session& s, jsonrpc::request& request,
+                                                          const server::operation_scope* parent) override {
+    std::string session_value = s.id().empty() ? std::string() : owner_->session_attribute(s.id());
+    auto description = describe_operation(request.method, request.params, request.id, s.protocol_version(),
+                                          session_value, {}, false);
+    trace::span_options options;
+    options.kind = trace::span_kind::client;
+    if (auto const* p = dynamic_cast<const mcp_scope*>(parent)) options.parent = p->span().context();
+    for (const auto& [k, v] : description.attributes) options.attributes.push_back(to_trace_attribute(k, v));
+    trace::span span = owner_->mode() == telemetry_mode::propagation
+                           ? trace::span::non_recording(options.parent.value_or(trace::span_context{}))
+                           : owner_->tracer()->start_span(description.name, std::move(options));
+    auto scope = std::make_shared<mcp_scope>(owner_, std::move(span), trace::baggage{}, std::move(description),
+                                             sc::metric_mcp_client_operation_duration);
+    // Keep every other _meta member (e.g. progressToken) intact.
+    json::object meta;
+    if (auto const* existing = get_object(request.params, "_meta")) meta = *existing;
+    scope->inject(meta);
+    if (!meta.empty()) request.params["_meta"] = std::move(meta);
+    return scope;
+  }
+
+ private:
+  std::shared_ptr<runtime> owner_;
+};
+
+}  // namespace
+
+std::shared_ptr<server::operation_observer> runtime::server_observer() {
+  if (mode_ == telemetry_mode::off) return nullptr;
+  return std::make_shared<mcp_server_observer>(shared_from_this());
+}
+
+}  // namespace lumen::telemetry

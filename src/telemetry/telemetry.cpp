@@ -1,0 +1,65 @@
+// The telemetry object: provider, processors and exporters chosen from options and environment.
+#include <lumen/telemetry/telemetry.hpp>
+
+#include <lumen/trace/env.hpp>
+#include <lumen/trace/otlp.hpp>
+#include <lumen/viewer/span_store_exporter.hpp>
+
+#include <iostream>
+
+namespace lumen::telemetry {
+
+telemetry_mode mode_from_environment() {
+  if (trace::env::get_bool("OTEL_SDK_DISABLED")) return telemetry_mode::off;
+  auto v = trace::env::get("LUMEN_TELEMETRY");
+  if (!v || *v == "full") return telemetry_mode::full;
+  if (*v == "off") return telemetry_mode::off;
+  if (*v == "propagation") return telemetry_mode::propagation;
+  trace::env::warn_once("LUMEN_TELEMETRY", *v, "off, propagation or full; using full");
+  return telemetry_mode::full;
+}
+
+runtime::runtime(telemetry_options options)
+    : options_(std::move(options)), mode_(options_.mode.value_or(mode_from_environment())) {
+  trace::tracer_provider_options p;
+  p.resource = trace::resource::create(options_.service_name, options_.service_version);
+  p.sampler = options_.sampler ? options_.sampler : trace::sampler_from_environment();
+  p.limits = trace::span_limits::from_environment();
+  p.disabled = mode_ != telemetry_mode::full;
+  if (mode_ == telemetry_mode::full) {
+    if (trace::otlp_http_options::configured_in_environment()) {
+      try {
+        p.processors.push_back(std::make_shared<trace::batch_span_processor>(
+            std::make_shared<trace::otlp_http_exporter>(trace::otlp_http_options::from_environment())));
+      } catch (const std::exception& e) {
+        std::cerr << "lumen: OTLP export disabled: " << e.what() << '\n';
+      }
+    }
+    if (options_.span_store) {
+      p.processors.push_back(std::make_shared<trace::batch_span_processor>(
+          std::make_shared<viewer::span_store_exporter>(options_.span_store),
+          trace::batch_options{.schedule_delay = std::chrono::milliseconds(200)}));
+    }
+    for (auto& extra : options_.processors) p.processors.push_back(extra);
+  }
+  provider_ = trace::tracer_provider::create(std::move(p));
+  tracer_ = provider_->get_tracer("lumen", "0.1.0");
+}
+
+std::shared_ptr<runtime> runtime::create(telemetry_options options) {
+  return std::shared_ptr<runtime>(new runtime(std::move(options)));
+}
+
+runtime::~runtime() { shutdown(); }
+
+std::string runtime::session_attribute(std::string_view session_id) const {
+  return options_.raw_session_id ? std::string(session_id) : hasher_(session_id);
+}
+
+bool runtime::force_flush(std::chrono::milliseconds timeout) { return provider_->force_flush(timeout); }
+
+void runtime::shutdown() {
+  if (provider_) provider_->shutdown(std::chrono::seconds(5));
+}
+
+}  // namespace lumen::telemetry

@@ -1,0 +1,102 @@
+// Ids: hex conversion and random generation.
+#include <lumen/trace/ids.hpp>
+
+#include <random>
+
+namespace lumen::trace {
+
+namespace {
+
+constexpr char hex_digits[] = "0123456789abcdef";
+
+constexpr int hex_value(char c) noexcept {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;  // upper-case hex is invalid in traceparent
+}
+
+// xoshiro256** (Blackman and Vigna): fast, good statistical quality, not cryptographic.
+struct xoshiro256 {
+  std::uint64_t s[4];
+  xoshiro256() {
+    std::random_device rd;
+    for (auto& v : s) v = (static_cast<std::uint64_t>(rd()) << 32) ^ rd();
+    if ((s[0] | s[1] | s[2] | s[3]) == 0) s[0] = 0x9e3779b97f4a7c15ULL;
+  }
+  static constexpr std::uint64_t rotl(std::uint64_t x, int k) noexcept { return (x << k) | (x >> (64 - k)); }
+  std::uint64_t next() noexcept {
+    const std::uint64_t result = rotl(s[1] * 5, 7) * 9;
+    const std::uint64_t t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rotl(s[3], 45);
+    return result;
+  }
+};
+
+xoshiro256& generator() noexcept {
+  thread_local xoshiro256 g;
+  return g;
+}
+
+void fill(std::uint8_t* out, std::size_t n) noexcept {
+  for (std::size_t i = 0; i < n; i += 8) {
+    std::uint64_t v = generator().next();
+    for (std::size_t k = 0; k < 8 && i + k < n; ++k) out[i + k] = static_cast<std::uint8_t>(v >> (8 * k));
+  }
+}
+
+}  // namespace
+
+namespace detail {
+
+template <std::size_t N>
+std::string id_bytes<N>::to_hex() const {
+  std::string out(2 * N, '0');
+  for (std::size_t i = 0; i < N; ++i) {
+    out[2 * i] = hex_digits[bytes[i] >> 4];
+    out[2 * i + 1] = hex_digits[bytes[i] & 0xf];
+  }
+  return out;
+}
+
+template <std::size_t N>
+std::optional<id_bytes<N>> id_bytes<N>::from_hex(std::string_view hex) noexcept {
+  if (hex.size() != 2 * N) return std::nullopt;
+  id_bytes id;
+  for (std::size_t i = 0; i < N; ++i) {
+    int hi = hex_value(hex[2 * i]);
+    int lo = hex_value(hex[2 * i + 1]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    id.bytes[i] = static_cast<std::uint8_t>((hi << 4) | lo);
+  }
+  return id;
+}
+
+template struct id_bytes<16>;
+template struct id_bytes<8>;
+
+}  // namespace detail
+
+trace_id random_trace_id() noexcept {
+  trace_id id;
+  do {
+    fill(id.bytes.data(), id.bytes.size());
+  } while (!id.is_valid());
+  return id;
+}
+
+span_id random_span_id() noexcept {
+  span_id id;
+  do {
+    fill(id.bytes.data(), id.bytes.size());
+  } while (!id.is_valid());
+  return id;
+}
+
+std::uint64_t random_u64() noexcept { return generator().next(); }
+
+}  // namespace lumen::trace

@@ -1,0 +1,230 @@
+// OTLP/HTTP exporter: a keep-alive Boost.Beast client on the exporting thread, retries with
+// exponential backoff and jitter on 429/502/503/504 (honouring Retry-After), gzip on request.
+#include <lumen/trace/otlp.hpp>
+
+#include <lumen/trace/env.hpp>
+#include <lumen/trace/ids.hpp>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/url/parse.hpp>
+
+#include <iostream>
+#include <thread>
+
+#ifdef LUMEN_HAVE_ZLIB
+#include <zlib.h>
+#endif
+
+namespace lumen::trace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace asio = boost::asio;
+
+namespace {
+
+std::string trim(std::string_view s) {
+  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  return std::string(s);
+}
+
+std::string percent_decode(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+std::optional<std::string> first_env(std::initializer_list<const char*> names) {
+  for (const char* n : names) {
+    if (auto v = env::get(n)) return v;
+  }
+  return std::nullopt;
+}
+
+#ifdef LUMEN_HAVE_ZLIB
+std::string gzip(const std::string& in) {
+  z_stream z{};
+  if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK) return in;
+  std::string out(deflateBound(&z, static_cast<uLong>(in.size())), '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  z.avail_in = static_cast<uInt>(in.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  deflate(&z, Z_FINISH);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  return out;
+}
+#endif
+
+}  // namespace
+
+bool otlp_http_options::configured_in_environment() {
+  return env::get("OTEL_EXPORTER_OTLP_ENDPOINT").has_value() || env::get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT").has_value();
+}
+
+otlp_http_options otlp_http_options::from_environment() {
+  otlp_http_options o;
+  if (auto e = env::get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")) {
+    o.url = *e;
+  } else if (auto base = env::get("OTEL_EXPORTER_OTLP_ENDPOINT")) {
+    std::string b = *base;
+    if (!b.empty() && b.back() == '/') b.pop_back();
+    o.url = b + "/v1/traces";
+  }
+  if (auto p = first_env({"OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "OTEL_EXPORTER_OTLP_PROTOCOL"})) {
+    if (*p == "http/json") {
+      o.protocol = otlp_protocol::http_json;
+    } else if (*p != "http/protobuf") {
+      env::warn_once("OTEL_EXPORTER_OTLP_PROTOCOL", *p, "http/protobuf or http/json (grpc is not built in); using http/protobuf");
+    }
+  }
+  if (auto h = first_env({"OTEL_EXPORTER_OTLP_TRACES_HEADERS", "OTEL_EXPORTER_OTLP_HEADERS"})) {
+    std::string_view rest = *h;
+    while (!rest.empty()) {
+      auto comma = rest.find(',');
+      auto pair = rest.substr(0, comma);
+      rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+      auto eq = pair.find('=');
+      if (eq == std::string_view::npos) continue;
+      o.headers.emplace_back(trim(pair.substr(0, eq)), percent_decode(trim(pair.substr(eq + 1))));
+    }
+  }
+  if (env::get("OTEL_EXPORTER_OTLP_TRACES_TIMEOUT")) {
+    o.timeout = env::get_millis("OTEL_EXPORTER_OTLP_TRACES_TIMEOUT", o.timeout);
+  } else {
+    o.timeout = env::get_millis("OTEL_EXPORTER_OTLP_TIMEOUT", o.timeout);
+  }
+  if (auto c = first_env({"OTEL_EXPORTER_OTLP_TRACES_COMPRESSION", "OTEL_EXPORTER_OTLP_COMPRESSION"})) {
+    if (*c == "gzip") {
+#ifdef LUMEN_HAVE_ZLIB
+      o.gzip = true;
+#else
+      env::warn_once("OTEL_EXPORTER_OTLP_COMPRESSION", *c, "none (this build has no zlib)");
+#endif
+    } else if (*c != "none") {
+      env::warn_once("OTEL_EXPORTER_OTLP_COMPRESSION", *c, "gzip or none");
+    }
+  }
+  return o;
+}
+
+struct otlp_http_exporter::connection {
+  asio::io_context io;
+  std::optional<beast::tcp_stream> stream;
+  std::string host, port, target, host_header;
+  beast::flat_buffer buffer;
+
+  void close() {
+    if (stream) {
+      beast::error_code ec;
+      stream->socket().shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+      stream.reset();
+    }
+  }
+};
+
+otlp_http_exporter::otlp_http_exporter(otlp_http_options options)
+    : options_(std::move(options)), connection_(std::make_unique<connection>()) {
+  auto url = boost::urls::parse_uri(options_.url);
+  if (!url || url->scheme() != "http") {
+    throw std::invalid_argument("OTLP endpoint must be an http:// URL (got \"" + options_.url + "\")");
+  }
+  connection_->host = url->host();
+  connection_->port = url->has_port() ? std::string(url->port()) : "80";
+  connection_->target = url->encoded_path().empty() ? "/" : std::string(url->encoded_path());
+  connection_->host_header = connection_->host + ":" + connection_->port;
+}
+
+otlp_http_exporter::~otlp_http_exporter() = default;
+
+void otlp_http_exporter::shutdown() {
+  shut_down_ = true;
+  connection_->close();
+}
+
+export_result otlp_http_exporter::export_spans(const std::vector<std::unique_ptr<span_data>>& batch) {
+  if (batch.empty()) return export_result::success;
+  if (shut_down_) return export_result::failure;
+  const bool json_body = options_.protocol == otlp_protocol::http_json;
+  std::string body = json_body ? encode_otlp_json(batch) : encode_otlp_protobuf(batch);
+#ifdef LUMEN_HAVE_ZLIB
+  if (options_.gzip) body = gzip(body);
+#endif
+  auto backoff = options_.initial_backoff;
+  auto& c = *connection_;
+  const auto deadline = std::chrono::steady_clock::now() + options_.timeout * (options_.max_retries + 1);
+  for (int attempt = 0;; ++attempt) {
+    std::string failure;
+    std::optional<std::chrono::milliseconds> retry_after;
+    bool retryable = true;
+    try {
+      if (!c.stream) {
+        asio::ip::tcp::resolver resolver(c.io);
+        c.stream.emplace(c.io);
+        c.stream->expires_after(options_.timeout);
+        c.stream->connect(resolver.resolve(c.host, c.port));
+      }
+      http::request<http::string_body> req{http::verb::post, c.target, 11};
+      req.set(http::field::host, c.host_header);
+      req.set(http::field::user_agent, "lumen-otlp/0.1.0");
+      req.set(http::field::content_type, json_body ? "application/json" : "application/x-protobuf");
+      if (options_.gzip) req.set(http::field::content_encoding, "gzip");
+      for (const auto& [k, v] : options_.headers) req.set(k, v);
+      req.body() = body;
+      req.prepare_payload();
+      c.stream->expires_after(options_.timeout);
+      http::write(*c.stream, req);
+      http::response<http::string_body> res;
+      http::read(*c.stream, c.buffer, res);
+      if (!res.keep_alive()) c.close();
+      unsigned status = res.result_int();
+      if (status >= 200 && status < 300) {
+        // A partial success names rejected spans; log it, do not retry.
+        if (json_body && res.body().find("rejectedSpans") != std::string::npos) {
+          std::cerr << "lumen: OTLP partial success: " << res.body() << '\n';
+        }
+        return export_result::success;
+      }
+      failure = "HTTP " + std::to_string(status);
+      retryable = status == 429 || status == 502 || status == 503 || status == 504;
+      if (auto ra = res.find(http::field::retry_after); ra != res.end()) {
+        try {
+          retry_after = std::chrono::seconds(std::stoi(std::string(ra->value())));
+        } catch (const std::exception&) {
+        }
+      }
+    } catch (const std::exception& e) {
+      failure = e.what();
+      c.close();
+    }
+    if (!retryable || attempt >= options_.max_retries || shut_down_) {
+      failed_ += batch.size();
+      std::cerr << "lumen: OTLP export to " << options_.url << " failed (" << failure << "); dropped "
+                << batch.size() << " spans\n";
+      return export_result::failure;
+    }
+    // Exponential backoff with full jitter, or the server's Retry-After.
+    auto jittered = std::chrono::milliseconds(static_cast<std::int64_t>(random_u64() % static_cast<std::uint64_t>(backoff.count() + 1)));
+    auto wait = retry_after.value_or(jittered);
+    if (std::chrono::steady_clock::now() + wait > deadline) wait = std::chrono::milliseconds(0);
+    std::this_thread::sleep_for(wait);
+    backoff = std::min(backoff * 2, options_.max_backoff);
+  }
+}
+
+}  // namespace lumen::trace

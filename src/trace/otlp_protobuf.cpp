@@ -1,0 +1,196 @@
+// OTLP ExportTraceServiceRequest, protobuf wire format (opentelemetry-proto field numbers).
+#include <lumen/trace/otlp.hpp>
+
+#include "otlp_grouping.hpp"
+
+#include <cstring>
+
+namespace lumen::trace {
+
+namespace {
+
+// A protobuf writer. Nested messages get a 4-byte padded varint length, patched when the message
+// closes, so that nothing is encoded twice (overlong varints are valid protobuf).
+class pb_writer {
+ public:
+  std::string out;
+
+  void varint(std::uint64_t v) {
+    while (v >= 0x80) {
+      out += static_cast<char>((v & 0x7f) | 0x80);
+      v >>= 7;
+    }
+    out += static_cast<char>(v);
+  }
+  void tag(int field, int wire) { varint((static_cast<std::uint64_t>(field) << 3) | static_cast<std::uint64_t>(wire)); }
+  void bytes_field(int field, const void* data, std::size_t n) {
+    tag(field, 2);
+    varint(n);
+    out.append(static_cast<const char*>(data), n);
+  }
+  void string_field(int field, std::string_view s) {
+    if (!s.empty()) bytes_field(field, s.data(), s.size());
+  }
+  void uint_field(int field, std::uint64_t v) {
+    if (v == 0) return;
+    tag(field, 0);
+    varint(v);
+  }
+  void int64_field(int field, std::int64_t v) {
+    tag(field, 0);
+    varint(static_cast<std::uint64_t>(v));
+  }
+  void bool_field(int field, bool v) {
+    tag(field, 0);
+    varint(v ? 1 : 0);
+  }
+  void fixed64_field(int field, std::uint64_t v) {
+    tag(field, 1);
+    for (int i = 0; i < 8; ++i) out += static_cast<char>((v >> (8 * i)) & 0xff);
+  }
+  void fixed32_field(int field, std::uint32_t v) {
+    tag(field, 5);
+    for (int i = 0; i < 4; ++i) out += static_cast<char>((v >> (8 * i)) & 0xff);
+  }
+  void double_field(int field, double d) {
+    std::uint64_t v;
+    std::memcpy(&v, &d, sizeof v);
+    fixed64_field(field, v);
+  }
+  std::size_t begin(int field) {
+    tag(field, 2);
+    std::size_t at = out.size();
+    out.append(4, '\0');
+    return at;
+  }
+  void end(std::size_t at) {
+    std::size_t n = out.size() - at - 4;
+    for (int i = 0; i < 4; ++i) {
+      out[at + static_cast<std::size_t>(i)] = static_cast<char>(((n >> (7 * i)) & 0x7f) | (i < 3 ? 0x80 : 0));
+    }
+  }
+};
+
+void any_value(pb_writer& w, const attribute_value& v);
+
+template <class T>
+void array_value(pb_writer& w, const std::vector<T>& values) {
+  auto arr = w.begin(5);
+  for (const auto& e : values) {
+    auto item = w.begin(1);
+    any_value(w, attribute_value(static_cast<T>(e)));
+    w.end(item);
+  }
+  w.end(arr);
+}
+
+void any_value(pb_writer& w, const attribute_value& v) {
+  std::visit(
+      [&](const auto& x) {
+        using T = std::decay_t<decltype(x)>;
+        if constexpr (std::is_same_v<T, std::string>) {
+          w.tag(1, 2);
+          w.varint(x.size());
+          w.out += x;
+        } else if constexpr (std::is_same_v<T, bool>) {
+          w.bool_field(2, x);
+        } else if constexpr (std::is_same_v<T, std::int64_t>) {
+          w.int64_field(3, x);
+        } else if constexpr (std::is_same_v<T, double>) {
+          w.double_field(4, x);
+        } else {
+          array_value(w, x);
+        }
+      },
+      v);
+}
+
+void key_values(pb_writer& w, int field, const attribute_list& list) {
+  for (const auto& a : list) {
+    auto kv = w.begin(field);
+    w.string_field(1, a.key);
+    auto value = w.begin(2);
+    any_value(w, a.value);
+    w.end(value);
+    w.end(kv);
+  }
+}
+
+// W3C flags in bits 0-7, plus HAS_IS_REMOTE (0x100) and IS_REMOTE (0x200).
+std::uint32_t otlp_flags(const span_context& ctx, bool remote) {
+  return static_cast<std::uint32_t>(ctx.flags()) | 0x100u | (remote ? 0x200u : 0u);
+}
+
+void encode_span(pb_writer& w, const span_data& s) {
+  auto m = w.begin(2);  // ScopeSpans.spans
+  w.bytes_field(1, s.context.trace_id().bytes.data(), 16);
+  w.bytes_field(2, s.context.span_id().bytes.data(), 8);
+  if (!s.context.trace_state().empty()) w.string_field(3, s.context.trace_state().to_header());
+  if (s.parent.is_valid()) w.bytes_field(4, s.parent.span_id().bytes.data(), 8);
+  w.string_field(5, s.name);
+  w.uint_field(6, static_cast<std::uint64_t>(s.kind));
+  w.fixed64_field(7, static_cast<std::uint64_t>(s.start_unix_nano));
+  w.fixed64_field(8, static_cast<std::uint64_t>(s.end_unix_nano));
+  key_values(w, 9, s.attributes);
+  w.uint_field(10, s.dropped_attributes);
+  for (const auto& e : s.events) {
+    auto ev = w.begin(11);
+    w.fixed64_field(1, static_cast<std::uint64_t>(e.time_unix_nano));
+    w.string_field(2, e.name);
+    key_values(w, 3, e.attributes);
+    w.uint_field(4, e.dropped_attributes);
+    w.end(ev);
+  }
+  w.uint_field(12, s.dropped_events);
+  for (const auto& l : s.links) {
+    auto link = w.begin(13);
+    w.bytes_field(1, l.context.trace_id().bytes.data(), 16);
+    w.bytes_field(2, l.context.span_id().bytes.data(), 8);
+    if (!l.context.trace_state().empty()) w.string_field(3, l.context.trace_state().to_header());
+    key_values(w, 4, l.attributes);
+    w.uint_field(5, l.dropped_attributes);
+    w.fixed32_field(6, otlp_flags(l.context, l.context.is_remote()));
+    w.end(link);
+  }
+  w.uint_field(14, s.dropped_links);
+  if (s.status != status_code::unset) {
+    auto st = w.begin(15);
+    w.string_field(2, s.status_message);
+    w.uint_field(3, static_cast<std::uint64_t>(s.status));
+    w.end(st);
+  }
+  w.fixed32_field(16, s.parent.is_valid() ? otlp_flags(s.context, s.parent.is_remote())
+                                          : static_cast<std::uint32_t>(s.context.flags()) | 0x100u);
+  w.end(m);
+}
+
+}  // namespace
+
+
+std::string encode_otlp_protobuf(const std::vector<std::unique_ptr<span_data>>& spans) {
+  pb_writer w;
+  w.out.reserve(spans.size() * 256 + 256);
+  detail::for_each_group(spans, [&](const resource* r, const auto& scopes) {
+    auto rs = w.begin(1);
+    if (r) {
+      auto res = w.begin(1);
+      key_values(w, 1, r->attributes);
+      w.end(res);
+    }
+    for (const auto& [scope, list] : scopes) {
+      auto ss = w.begin(2);
+      if (scope) {
+        auto sc = w.begin(1);
+        w.string_field(1, scope->name);
+        w.string_field(2, scope->version);
+        w.end(sc);
+      }
+      for (const span_data* s : list) encode_span(w, *s);
+      w.end(ss);
+    }
+    w.end(rs);
+  });
+  return std::move(w.out);
+}
+
+}  // namespace lumen::trace

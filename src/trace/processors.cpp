@@ -1,0 +1,228 @@
+// Simple and batch span processors, and the in-memory exporter.
+#include <lumen/trace/exporter.hpp>
+
+#include <lumen/trace/env.hpp>
+
+#include <condition_variable>
+#include <iostream>
+#include <thread>
+
+namespace lumen::trace {
+
+// ---- in-memory exporter -----------------------------------------------------------------------
+
+export_result in_memory_exporter::export_spans(const std::vector<std::unique_ptr<span_data>>& batch) {
+  std::lock_guard lock(mutex_);
+  for (const auto& s : batch) spans_.push_back(*s);
+  return export_result::success;
+}
+
+std::vector<span_data> in_memory_exporter::finished_spans() const {
+  std::lock_guard lock(mutex_);
+  return spans_;
+}
+
+void in_memory_exporter::reset() {
+  std::lock_guard lock(mutex_);
+  spans_.clear();
+}
+
+// ---- simple processor -------------------------------------------------------------------------
+
+void simple_span_processor::on_end(std::unique_ptr<span_data> span) {
+  if (shut_down_) return;
+  std::vector<std::unique_ptr<span_data>> batch;
+  batch.push_back(std::move(span));
+  std::lock_guard lock(mutex_);
+  exporter_->export_spans(batch);
+}
+
+bool simple_span_processor::force_flush(std::chrono::milliseconds timeout) { return exporter_->force_flush(timeout); }
+
+void simple_span_processor::shutdown(std::chrono::milliseconds) {
+  if (!shut_down_.exchange(true)) exporter_->shutdown();
+}
+
+// ---- batch processor --------------------------------------------------------------------------
+
+batch_options batch_options::from_environment() {
+  batch_options o;
+  o.schedule_delay = env::get_millis("OTEL_BSP_SCHEDULE_DELAY", o.schedule_delay);
+  o.max_queue_size = static_cast<std::size_t>(env::get_int("OTEL_BSP_MAX_QUEUE_SIZE", static_cast<std::int64_t>(o.max_queue_size)));
+  o.max_export_batch_size = static_cast<std::size_t>(
+      env::get_int("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", static_cast<std::int64_t>(o.max_export_batch_size)));
+  o.export_timeout = env::get_millis("OTEL_BSP_EXPORT_TIMEOUT", o.export_timeout);
+  if (o.max_queue_size == 0) o.max_queue_size = 2048;
+  if (o.max_export_batch_size == 0 || o.max_export_batch_size > o.max_queue_size) {
+    o.max_export_batch_size = std::min<std::size_t>(512, o.max_queue_size);
+  }
+  return o;
+}
+
+namespace {
+
+// Vyukov's bounded MPMC queue: producers never block, one CAS per push.
+class bounded_queue {
+ public:
+  explicit bounded_queue(std::size_t capacity) {
+    std::size_t n = 1;
+    while (n < capacity) n <<= 1;
+    mask_ = n - 1;
+    cells_ = std::make_unique<cell[]>(n);
+    for (std::size_t i = 0; i < n; ++i) cells_[i].sequence.store(i, std::memory_order_relaxed);
+  }
+
+  bool push(std::unique_ptr<span_data>& value) {
+    std::size_t pos = enqueue_.load(std::memory_order_relaxed);
+    for (;;) {
+      cell& c = cells_[pos & mask_];
+      std::size_t seq = c.sequence.load(std::memory_order_acquire);
+      auto diff = static_cast<std::intptr_t>(seq) - static_cast<std::intptr_t>(pos);
+      if (diff == 0) {
+        if (enqueue_.compare_exchange_weak(pos, pos + 1, std::memory_order_relaxed)) {
+          c.value = std::move(value);
+          c.sequence.store(pos + 1, std::memory_order_release);
+          return true;
+        }
+      } else if (diff < 0) {
+        return false;  // full
+      } else {
+        pos = enqueue_.load(std::memory_order_relaxed);
+      }
+    }
+  }
+
+  std::unique_ptr<span_data> pop() {
+    std::size_t pos = dequeue_.load(std::memory_order_relaxed);
+    for (;;) {
+      cell& c = cells_[pos & mask_];
+      std::size_t seq = c.sequence.load(std::memory_order_acquire);
+      auto diff = static_cast<std::intptr_t>(seq) - static_cast<std::intptr_t>(pos + 1);
+      if (diff == 0) {
+        if (dequeue_.compare_exchange_weak(pos, pos + 1, std::memory_order_relaxed)) {
+          auto v = std::move(c.value);
+          c.sequence.store(pos + mask_ + 1, std::memory_order_release);
+          return v;
+        }
+      } else if (diff < 0) {
+        return nullptr;  // empty
+      } else {
+        pos = dequeue_.load(std::memory_order_relaxed);
+      }
+    }
+  }
+
+  std::size_t approximate_size() const noexcept {
+    return enqueue_.load(std::memory_order_relaxed) - dequeue_.load(std::memory_order_relaxed);
+  }
+
+ private:
+  struct cell {
+    std::atomic<std::size_t> sequence;
+    std::unique_ptr<span_data> value;
+  };
+  std::unique_ptr<cell[]> cells_;
+  std::size_t mask_ = 0;
+  alignas(64) std::atomic<std::size_t> enqueue_{0};
+  alignas(64) std::atomic<std::size_t> dequeue_{0};
+};
+
+}  // namespace
+
+struct batch_span_processor::impl {
+  impl(std::shared_ptr<span_exporter> e, batch_options o) : exporter(std::move(e)), options(o), queue(o.max_queue_size) {}
+
+  std::shared_ptr<span_exporter> exporter;
+  batch_options options;
+  bounded_queue queue;
+  std::size_t capacity() const { return options.max_queue_size; }
+  std::atomic<std::uint64_t> dropped{0};
+  std::atomic<std::uint64_t> exported{0};
+  std::atomic<bool> stopping{false};
+  std::mutex mutex;
+  std::condition_variable wake;
+  std::condition_variable flushed;
+  std::uint64_t flush_requests = 0;
+  std::uint64_t flushes_done = 0;
+  std::thread worker;
+
+  // Drains the queue in batches; returns the number exported.
+  void drain() {
+    std::vector<std::unique_ptr<span_data>> batch;
+    batch.reserve(options.max_export_batch_size);
+    while (true) {
+      batch.clear();
+      while (batch.size() < options.max_export_batch_size) {
+        auto s = queue.pop();
+        if (!s) break;
+        batch.push_back(std::move(s));
+      }
+      if (batch.empty()) return;
+      try {
+        exporter->export_spans(batch);
+      } catch (const std::exception& e) {
+        std::cerr << "lumen: span export failed: " << e.what() << '\n';
+      }
+      exported += batch.size();
+    }
+  }
+
+  void run() {
+    std::unique_lock lock(mutex);
+    while (!stopping) {
+      wake.wait_for(lock, options.schedule_delay, [&] {
+        return stopping.load() || flush_requests != flushes_done ||
+               queue.approximate_size() >= options.max_export_batch_size;
+      });
+      std::uint64_t requested = flush_requests;
+      lock.unlock();
+      drain();
+      lock.lock();
+      flushes_done = requested;
+      flushed.notify_all();
+    }
+    lock.unlock();
+    drain();
+  }
+};
+
+batch_span_processor::batch_span_processor(std::shared_ptr<span_exporter> exporter, batch_options options)
+    : impl_(std::make_unique<impl>(std::move(exporter), options)) {
+  impl_->worker = std::thread([this] { impl_->run(); });
+}
+
+batch_span_processor::~batch_span_processor() { shutdown(std::chrono::seconds(5)); }
+
+void batch_span_processor::on_end(std::unique_ptr<span_data> span) {
+  if (impl_->stopping.load(std::memory_order_relaxed) || !impl_->queue.push(span)) {
+    impl_->dropped.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  if (impl_->queue.approximate_size() == impl_->options.max_export_batch_size) impl_->wake.notify_one();
+}
+
+bool batch_span_processor::force_flush(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(impl_->mutex);
+  if (!impl_->worker.joinable()) return true;
+  std::uint64_t ticket = ++impl_->flush_requests;
+  impl_->wake.notify_one();
+  bool done = impl_->flushed.wait_for(lock, timeout, [&] { return impl_->flushes_done >= ticket; });
+  lock.unlock();
+  return done && impl_->exporter->force_flush(timeout);
+}
+
+void batch_span_processor::shutdown(std::chrono::milliseconds timeout) {
+  {
+    std::lock_guard lock(impl_->mutex);
+    if (impl_->stopping.exchange(true)) return;
+  }
+  impl_->wake.notify_one();
+  if (impl_->worker.joinable()) impl_->worker.join();
+  impl_->exporter->force_flush(timeout);
+  impl_->exporter->shutdown();
+}
+
+std::uint64_t batch_span_processor::dropped() const noexcept { return impl_->dropped.load(); }
+std::uint64_t batch_span_processor::exported() const noexcept { return impl_->exported.load(); }
+
+}  // namespace lumen::trace

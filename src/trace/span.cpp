@@ -1,0 +1,291 @@
+// Spans, tracers, the tracer provider and the current-span scope.
+#include <lumen/trace/tracer.hpp>
+
+#include <lumen/trace/env.hpp>
+
+#include <boost/core/demangle.hpp>
+
+#include <typeinfo>
+
+namespace lumen::trace {
+
+std::int64_t now_unix_nano() noexcept {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+const attribute_value* find_attribute(const attribute_list& list, std::string_view key) noexcept {
+  for (const auto& a : list) {
+    if (a.key == key) return &a.value;
+  }
+  return nullptr;
+}
+
+std::string_view to_string(span_kind k) noexcept {
+  switch (k) {
+    case span_kind::internal: return "internal";
+    case span_kind::server: return "server";
+    case span_kind::client: return "client";
+    case span_kind::producer: return "producer";
+    case span_kind::consumer: return "consumer";
+  }
+  return "internal";
+}
+
+span_limits span_limits::from_environment() {
+  span_limits l;
+  l.attribute_count = static_cast<std::size_t>(env::get_int("OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT", 128));
+  l.event_count = static_cast<std::size_t>(env::get_int("OTEL_SPAN_EVENT_COUNT_LIMIT", 128));
+  l.link_count = static_cast<std::size_t>(env::get_int("OTEL_SPAN_LINK_COUNT_LIMIT", 128));
+  l.event_attribute_count = static_cast<std::size_t>(env::get_int("OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT", 128));
+  l.link_attribute_count = static_cast<std::size_t>(env::get_int("OTEL_LINK_ATTRIBUTE_COUNT_LIMIT", 128));
+  if (auto v = env::get("OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT")) {
+    l.attribute_value_length = static_cast<std::size_t>(env::get_int("OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", 0));
+    if (l.attribute_value_length == 0) l.attribute_value_length = SIZE_MAX;
+  }
+  return l;
+}
+
+namespace detail {
+
+namespace {
+void truncate(attribute_value& v, std::size_t max) {
+  if (max == SIZE_MAX) return;
+  if (auto* s = std::get_if<std::string>(&v); s && s->size() > max) s->resize(max);
+  if (auto* a = std::get_if<std::vector<std::string>>(&v)) {
+    for (auto& s : *a) {
+      if (s.size() > max) s.resize(max);
+    }
+  }
+}
+
+// Sets or replaces `key` within the count limit; counts what is dropped.
+void put(attribute_list& list, std::uint32_t& dropped, std::size_t limit, std::size_t value_length,
+         std::string_view key, attribute_value value) {
+  truncate(value, value_length);
+  for (auto& a : list) {
+    if (a.key == key) {
+      a.value = std::move(value);
+      return;
+    }
+  }
+  if (list.size() >= limit) {
+    ++dropped;
+    return;
+  }
+  list.emplace_back(std::string(key), std::move(value));
+}
+
+void limit_list(attribute_list& list, std::uint32_t& dropped, std::size_t limit, std::size_t value_length) {
+  if (list.size() > limit) {
+    dropped += static_cast<std::uint32_t>(list.size() - limit);
+    list.resize(limit);
+  }
+  for (auto& a : list) truncate(a.value, value_length);
+}
+}  // namespace
+
+struct recording_span {
+  std::mutex mutex;
+  std::unique_ptr<span_data> data;
+  std::shared_ptr<const tracer_provider> provider;
+  std::chrono::steady_clock::time_point start_monotonic;
+
+  const span_limits& limits() const { return provider->limits(); }
+};
+
+}  // namespace detail
+
+void span::set_attribute(std::string_view key, attribute_value value) {
+  if (!impl_) return;
+  std::lock_guard lock(impl_->mutex);
+  if (!impl_->data) return;
+  detail::put(impl_->data->attributes, impl_->data->dropped_attributes, impl_->limits().attribute_count,
+              impl_->limits().attribute_value_length, key, std::move(value));
+}
+
+void span::set_attributes(attribute_list attributes) {
+  for (auto& a : attributes) set_attribute(a.key, std::move(a.value));
+}
+
+void span::add_event(std::string_view name, attribute_list attributes) {
+  if (!impl_) return;
+  std::lock_guard lock(impl_->mutex);
+  if (!impl_->data) return;
+  auto& d = *impl_->data;
+  if (d.events.size() >= impl_->limits().event_count) {
+    ++d.dropped_events;
+    return;
+  }
+  event_data e{std::string(name), now_unix_nano(), std::move(attributes), 0};
+  detail::limit_list(e.attributes, e.dropped_attributes, impl_->limits().event_attribute_count,
+                     impl_->limits().attribute_value_length);
+  d.events.push_back(std::move(e));
+}
+
+void span::set_status(status_code code, std::string_view description) {
+  if (!impl_) return;
+  std::lock_guard lock(impl_->mutex);
+  if (!impl_->data) return;
+  auto& d = *impl_->data;
+  if (d.status == status_code::ok) return;  // Ok is final
+  d.status = code;
+  d.status_message = code == status_code::error ? std::string(description) : std::string();
+}
+
+void span::record_exception(const std::exception& e) {
+  add_event("exception", {{"exception.type", boost::core::demangle(typeid(e).name())},
+                          {"exception.message", std::string(e.what())}});
+}
+
+void span::update_name(std::string_view name) {
+  if (!impl_) return;
+  std::lock_guard lock(impl_->mutex);
+  if (impl_->data) impl_->data->name = std::string(name);
+}
+
+void span::end() {
+  if (!impl_) return;
+  std::unique_ptr<span_data> done;
+  {
+    std::lock_guard lock(impl_->mutex);
+    if (!impl_->data) return;
+    done = std::move(impl_->data);
+  }
+  auto elapsed = std::chrono::steady_clock::now() - impl_->start_monotonic;
+  done->end_unix_nano = done->start_unix_nano + std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed).count();
+  impl_->provider->on_end(std::move(done));
+}
+
+// ---- current span -----------------------------------------------------------------------------
+
+namespace {
+thread_local context current_context;
+}
+
+context context::current() { return current_context; }
+
+span current_span() { return current_context.span; }
+
+scope::scope(const span& s) : previous_(current_context) { current_context.span = s; }
+
+scope::scope(const context& c) : previous_(current_context) { current_context = c; }
+
+scope::~scope() { current_context = std::move(previous_); }
+
+// ---- tracer -----------------------------------------------------------------------------------
+
+bool tracer::enabled() const noexcept { return !provider_->disabled(); }
+
+span tracer::start_span(std::string_view name, span_options options) const {
+  span_context parent;
+  if (options.parent) {
+    parent = *options.parent;
+  } else if (!options.root) {
+    parent = current_context.span.context();
+  }
+  const bool has_parent = parent.is_valid();
+  trace_id tid = has_parent ? parent.trace_id() : random_trace_id();
+  span_id sid = random_span_id();
+  // New root trace ids are fully random: set W3C Level 2's random flag; keep an incoming one.
+  std::uint8_t flags = has_parent ? static_cast<std::uint8_t>(parent.flags() & trace_flags::random) : trace_flags::random;
+  trace_state state = has_parent ? parent.trace_state() : trace_state{};
+
+  if (provider_->disabled()) {
+    // No recording, but propagate the incoming trace (with the parent's sampled bit).
+    return span(span_context(tid, sid, static_cast<std::uint8_t>(flags | (parent.flags() & trace_flags::sampled)), false, std::move(state)), nullptr);
+  }
+
+  sampling_input in{has_parent ? &parent : nullptr, tid, name, options.kind, options.attributes, options.links};
+  auto decision = provider_->sampler().should_sample(in);
+  if (decision == sampling_decision::record_and_sample) flags |= trace_flags::sampled;
+  span_context ctx(tid, sid, flags, false, std::move(state));
+  if (decision == sampling_decision::drop) return span(std::move(ctx), nullptr);
+
+  auto impl = std::make_shared<detail::recording_span>();
+  impl->provider = provider_;
+  impl->start_monotonic = std::chrono::steady_clock::now();
+  auto data = std::make_unique<span_data>();
+  data->context = ctx;
+  data->parent = parent;
+  data->name = std::string(name);
+  data->kind = options.kind;
+  data->start_unix_nano = options.start_unix_nano.value_or(now_unix_nano());
+  const auto& limits = provider_->limits();
+  data->attributes = std::move(options.attributes);
+  detail::limit_list(data->attributes, data->dropped_attributes, limits.attribute_count, limits.attribute_value_length);
+  data->links = std::move(options.links);
+  if (data->links.size() > limits.link_count) {
+    data->dropped_links = static_cast<std::uint32_t>(data->links.size() - limits.link_count);
+    data->links.resize(limits.link_count);
+  }
+  for (auto& l : data->links) {
+    detail::limit_list(l.attributes, l.dropped_attributes, limits.link_attribute_count, limits.attribute_value_length);
+  }
+  data->scope = scope_;
+  data->resource = provider_->resource_;
+  impl->data = std::move(data);
+  return span(std::move(ctx), std::move(impl));
+}
+
+// ---- provider ---------------------------------------------------------------------------------
+
+tracer_provider::tracer_provider(tracer_provider_options o)
+    : resource_(std::make_shared<const trace::resource>(std::move(o.resource))),
+      sampler_(o.sampler ? std::move(o.sampler) : parent_based_sampler(always_on_sampler())),
+      limits_(o.limits),
+      disabled_(o.disabled),
+      processors_(std::make_shared<const std::vector<std::shared_ptr<span_processor>>>(std::move(o.processors))) {}
+
+std::shared_ptr<tracer_provider> tracer_provider::create(tracer_provider_options options) {
+  return std::shared_ptr<tracer_provider>(new tracer_provider(std::move(options)));
+}
+
+tracer_provider::~tracer_provider() = default;
+
+std::shared_ptr<tracer> tracer_provider::get_tracer(std::string_view name, std::string_view version) const {
+  return std::shared_ptr<tracer>(
+      new tracer(shared_from_this(), std::make_shared<const instrumentation_scope>(
+                                         instrumentation_scope{std::string(name), std::string(version)})));
+}
+
+void tracer_provider::add_processor(std::shared_ptr<span_processor> processor) {
+  std::lock_guard lock(processors_mutex_);
+  auto next = std::make_shared<std::vector<std::shared_ptr<span_processor>>>(*processors_);
+  next->push_back(std::move(processor));
+  processors_ = std::move(next);
+}
+
+void tracer_provider::on_end(std::unique_ptr<span_data> span) const {
+  std::shared_ptr<const std::vector<std::shared_ptr<span_processor>>> processors;
+  {
+    std::lock_guard lock(processors_mutex_);
+    processors = processors_;
+  }
+  if (!span->context.is_sampled() || processors->empty()) return;
+  // Each processor gets its own copy but the last, which takes the original.
+  for (std::size_t i = 0; i + 1 < processors->size(); ++i) (*processors)[i]->on_end(std::make_unique<span_data>(*span));
+  processors->back()->on_end(std::move(span));
+}
+
+bool tracer_provider::force_flush(std::chrono::milliseconds timeout) {
+  std::shared_ptr<const std::vector<std::shared_ptr<span_processor>>> processors;
+  {
+    std::lock_guard lock(processors_mutex_);
+    processors = processors_;
+  }
+  bool ok = true;
+  for (const auto& p : *processors) ok = p->force_flush(timeout) && ok;
+  return ok;
+}
+
+void tracer_provider::shutdown(std::chrono::milliseconds timeout) {
+  std::shared_ptr<const std::vector<std::shared_ptr<span_processor>>> processors;
+  {
+    std::lock_guard lock(processors_mutex_);
+    processors = processors_;
+  }
+  for (const auto& p : *processors) p->shutdown(timeout);
+}
+
+}  // namespace lumen::trace
