@@ -5,11 +5,12 @@
 #include <lumen/protocol/content.hpp>
 #include <lumen/server/typed_tool.hpp>
 #include <lumen/telemetry/telemetry.hpp>
-#include <lumen/transport/stdio.hpp>
+#include <lumen/transport/serve.hpp>
 
 #include <boost/describe.hpp>
 
 #include <chrono>
+#include <iostream>
 #include <map>
 #include <optional>
 #include <string>
@@ -206,7 +207,14 @@ void add_prompts(server::server& srv) {
 
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+  transport::serve_options options;
+  try {
+    options = transport::parse_serve_options(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "feature_tour: " << e.what() << "\nusage: feature_tour [--stdio | --host H --port N --path P --stateless]\n";
+    return 2;
+  }
   // Tracing by the OpenTelemetry MCP conventions; spans go to OTLP when OTEL_EXPORTER_OTLP_* is set.
   auto tel = telemetry::runtime::create({.service_name = "feature-tour", .service_version = "1.0.0"});
   server::server srv({.name = "feature-tour", .version = "1.0.0", .title = "Lumen feature tour",
@@ -216,5 +224,5 @@ int main() {
   add_tools(srv);
   add_resources(srv);
   add_prompts(srv);
-  transport::run_stdio(srv);
+  return transport::serve(srv, options);
 }

@@ -1,0 +1,36 @@
+// Running a server from a command line: `--stdio`, or Streamable HTTP on `--host`/`--port`
+// (0 picks a free port) at `--path`, optionally `--stateless`. Over HTTP the first line of
+// standard output is `listening on http://HOST:PORT/PATH` once the server is ready; over stdio
+// nothing but MCP is written to standard output.
+#pragma once
+
+#include <lumen/server/server.hpp>
+#include <lumen/transport/http_server.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace lumen::transport {
+
+struct serve_options {
+  bool stdio = false;
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 0;
+  std::string path = "/mcp";
+  bool stateless = false;
+  std::size_t threads = 2;
+};
+
+/// Parses --stdio, --host H, --port N, --path P, --stateless, --threads N. Throws
+/// std::invalid_argument naming the bad argument.
+serve_options parse_serve_options(int argc, char** argv, serve_options defaults = {});
+
+/// Serves until SIGINT or SIGTERM (HTTP) or end of input (stdio); returns the exit code.
+/// `setup` may add routes to the HTTP server before it starts.
+int serve(server::server& srv, const serve_options& options,
+          std::shared_ptr<http_request_observer> observer = nullptr,
+          const std::function<void(http_server&)>& setup = {});
+
+}  // namespace lumen::transport
