@@ -210,7 +210,7 @@ void add_prompts(server::server& srv) {
 int main(int argc, char** argv) {
   transport::serve_options options;
   try {
-    options = transport::parse_serve_options(argc, argv);
+    options = transport::parse_serve_options(argc, argv, {.stdio = true});  // stdio unless HTTP options are given
   } catch (const std::exception& e) {
     std::cerr << "feature_tour: " << e.what() << "\nusage: feature_tour [--stdio | --host H --port N --path P --stateless]\n";
     return 2;

@@ -11,14 +11,17 @@
 namespace lumen::transport {
 
 serve_options parse_serve_options(int argc, char** argv, serve_options o) {
+  bool explicit_stdio = false;
+  bool http_flags = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto value = [&]() -> std::string {
       if (i + 1 >= argc) throw std::invalid_argument(a + " needs a value");
       return argv[++i];
     };
+    if (a != "--stdio") http_flags = true;
     if (a == "--stdio") {
-      o.stdio = true;
+      explicit_stdio = true;
     } else if (a == "--stateless") {
       o.stateless = true;
     } else if (a == "--host") {
@@ -47,6 +50,12 @@ serve_options parse_serve_options(int argc, char** argv, serve_options o) {
     } else {
       throw std::invalid_argument("unknown argument \"" + a + "\"");
     }
+  }
+  // --stdio wins; any HTTP option selects HTTP; otherwise the caller's default stands.
+  if (explicit_stdio) {
+    o.stdio = true;
+  } else if (http_flags) {
+    o.stdio = false;
   }
   return o;
 }

@@ -23,7 +23,8 @@ struct serve_options {
   std::size_t threads = 2;
 };
 
-/// Parses --stdio, --host H, --port N, --path P, --stateless, --threads N. Throws
+/// Parses --stdio, --host H, --port N, --path P, --stateless, --threads N. `--stdio` selects
+/// stdio, any other option HTTP; with neither, `defaults.stdio` decides. Throws
 /// std::invalid_argument naming the bad argument.
 serve_options parse_serve_options(int argc, char** argv, serve_options defaults = {});
 
