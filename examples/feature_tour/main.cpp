@@ -224,5 +224,5 @@ int main(int argc, char** argv) {
   add_tools(srv);
   add_resources(srv);
   add_prompts(srv);
-  return transport::serve(srv, options);
+  return transport::serve(srv, options, tel->http_observer());
 }

@@ -20,6 +20,9 @@
 namespace lumen::viewer {
 class span_store;
 }
+namespace lumen::transport {
+class http_request_observer;
+}
 
 namespace lumen::telemetry {
 
@@ -63,6 +66,8 @@ class runtime : public std::enable_shared_from_this<runtime> {
 
   /// The server's observer (install with server_options::observer).
   std::shared_ptr<server::operation_observer> server_observer();
+  /// HTTP server spans for Lumen's HTTP server (nullptr when off or disabled by options).
+  std::shared_ptr<transport::http_request_observer> http_observer();
 
   bool force_flush(std::chrono::milliseconds timeout = std::chrono::seconds(5));
   void shutdown();
