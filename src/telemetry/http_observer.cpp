@@ -80,6 +80,9 @@ class http_observer final : public transport::http_request_observer {
   std::shared_ptr<transport::http_request_scope> start(transport::http_request& req, std::string_view route,
                                                        std::string_view server_address,
                                                        std::uint16_t server_port) override {
+    for (const auto& prefix : owner_->options().http_untraced_prefixes) {
+      if (req.path().starts_with(prefix)) return nullptr;
+    }
     request_header_carrier carrier(req.headers);
     trace::extracted_context incoming;
     trace::default_propagator()->extract(carrier, incoming);

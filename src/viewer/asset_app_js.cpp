@@ -106,7 +106,7 @@ async function showTrace(traceId, selectedSpanId) {
         const left = ((Number(s.startTimeUnixNano) - start) / total) * 100;
         const width = ((Number(s.endTimeUnixNano) - Number(s.startTimeUnixNano)) / total) * 100;
         return `<div class="wf-row ${s === selected ? 'selected' : ''}" data-span-id="${s.spanId}" data-testid="span-row">
-          <div class="wf-name" style="padding-left:${8 + depthOf(s, byId) * 16}px" title="${esc(s.name)}">${esc(s.name)}<span class="kind">${kinds[s.kind] || ''}</span>${s.links.length ? `<span class="link-mark" title="${s.links.length} link(s)">&#x1F517;${s.links.length}</span>` : ''}${s.status.code === 2 ? ' <span class="badge error">error</span>' : ''}</div>
+          <div class="wf-name" style="padding-left:${8 + depthOf(s, byId) * 16}px" title="${esc(s.name)}">${esc(s.name)}<span class="kind">${kinds[s.kind] || ''}</span>${s.links.length ? `<span class="link-mark" title="${s.links.length} link(s)">&#8599;${s.links.length}</span>` : ''}${s.status.code === 2 ? ' <span class="badge error">error</span>' : ''}</div>
           <div class="wf-track"><div class="wf-bar kind-${s.kind} status-${s.status.code}" style="left:${left}%;width:${Math.max(width, 0.2)}%"></div>
           <span class="wf-dur" style="left:${Math.min(left + width, 88)}%">&nbsp;${ms(Number(s.endTimeUnixNano) - Number(s.startTimeUnixNano))}</span></div>
         </div>`;
@@ -140,7 +140,7 @@ function details(s, byId) {
     <h3>Links (${s.links.length})</h3>
     <div data-testid="span-links">${s.links.map((l) => `
       <a class="span-link" href="#/span/${l.traceId}/${l.spanId}" data-testid="span-link" data-trace-id="${l.traceId}" data-span-id="${l.spanId}">
-        &#x1F517; ${esc(byId[l.spanId] ? byId[l.spanId].name : 'span ' + l.spanId)} <span class="muted">in trace ${l.traceId.slice(0, 8)}&hellip;</span>
+        &#8599; ${esc(byId[l.spanId] ? byId[l.spanId].name : 'span ' + l.spanId)} <span class="muted">in trace ${l.traceId.slice(0, 8)}&hellip;</span>
         ${kvTable(l.attributes)}
       </a>`).join('') || '<div class="muted">none</div>'}</div>
     <h3>Events (${s.events.length})</h3>

@@ -6,6 +6,7 @@
 //   lumen::server::server srv(info, {.observer = tel->server_observer()});
 #pragma once
 
+#include <lumen/client/client.hpp>
 #include <lumen/server/observer.hpp>
 #include <lumen/telemetry/metrics.hpp>
 #include <lumen/telemetry/session_id_hash.hpp>
@@ -49,6 +50,8 @@ struct telemetry_options {
   bool raw_session_id = false;
   /// Create HTTP server spans in Lumen's own HTTP server (off when the host instruments HTTP).
   bool http_server_spans = true;
+  /// Requests under these paths get no HTTP span (the trace viewer's own traffic).
+  std::vector<std::string> http_untraced_prefixes{"/_lumen/"};
 };
 
 class runtime : public std::enable_shared_from_this<runtime> {
@@ -68,6 +71,9 @@ class runtime : public std::enable_shared_from_this<runtime> {
   std::shared_ptr<server::operation_observer> server_observer();
   /// HTTP server spans for Lumen's HTTP server (nullptr when off or disabled by options).
   std::shared_ptr<transport::http_request_observer> http_observer();
+  /// For client_options::interceptor: CLIENT spans, context injected into `_meta` and headers.
+  /// `network_transport` is "tcp" (HTTP) or "pipe" (stdio).
+  client::request_interceptor client_interceptor(std::string network_transport);
 
   bool force_flush(std::chrono::milliseconds timeout = std::chrono::seconds(5));
   void shutdown();

@@ -1,0 +1,81 @@
+// MCP client instrumentation: a CLIENT span per outgoing request or notification, by the MCP
+// conventions, with its context injected into `params._meta` (other members kept) and into the
+// HTTP headers.
+#include <lumen/client/client.hpp>
+#include <lumen/telemetry/mcp_operation.hpp>
+#include <lumen/telemetry/semconv.hpp>
+#include <lumen/telemetry/telemetry.hpp>
+
+namespace lumen::telemetry {
+
+namespace {
+namespace sc = semconv;
+}
+
+client::request_interceptor runtime::client_interceptor(std::string network_transport) {
+  if (mode_ == telemetry_mode::off) return {};
+  auto self = shared_from_this();
+  return [self, transport = std::move(network_transport)](client::outgoing_message& m) {
+    auto description = describe_operation(m.method, m.params, m.id, {}, {}, transport,
+                                          self->options().capture_tool_arguments);
+    trace::span span;
+    if (self->mode() == telemetry_mode::propagation) {
+      span = trace::current_span();
+    } else {
+      trace::span_options o;
+      o.kind = trace::span_kind::client;
+      for (const auto& [k, v] : description.attributes) {
+        o.attributes.push_back(std::visit([&](const auto& x) { return trace::attribute(std::string(k), trace::attribute_value(x)); }, v));
+      }
+      span = self->tracer()->start_span(description.name, std::move(o));
+    }
+    auto bag = trace::context::current().baggage;
+    // _meta: add traceparent/tracestate/baggage, keep everything else (e.g. progressToken).
+    json::object meta;
+    if (auto const* existing = get_object(m.params, "_meta")) meta = *existing;
+    trace::json_carrier meta_carrier(meta);
+    trace::inject(span.context(), bag, meta_carrier);
+    if (!meta.empty()) m.params["_meta"] = std::move(meta);
+    trace::header_carrier header_carrier(m.headers);
+    trace::inject(span.context(), bag, header_carrier);
+
+    if (self->mode() == telemetry_mode::propagation) return;
+    if (!m.id) {
+      span.end();  // a notification: sent is done
+      return;
+    }
+    auto started = std::chrono::steady_clock::now();
+    m.on_complete = [self, span, description = std::move(description), started](const json::value* result,
+                                                                                 const client::client_error* error) mutable {
+      operation_outcome outcome;
+      if (error) {
+        outcome.error_type = error->code() ? std::to_string(*error->code()) : std::string(client::to_string(error->kind()));
+        if (error->code()) outcome.rpc_status_code = std::to_string(*error->code());
+        outcome.description = error->what();
+      } else if (result) {
+        outcome = classify_answer(jsonrpc::response{jsonrpc::request_id(std::int64_t{0}), *result});
+        if (!outcome.is_error() && self->options().capture_tool_results && description.method == "tools/call") {
+          span.set_attribute(sc::gen_ai_tool_call_result, json::serialize(*result));
+        }
+      }
+      metric_attributes attrs{{std::string(sc::mcp_method_name), description.method}};
+      if (!description.target.empty()) {
+        attrs.emplace_back(std::string(description.method == "prompts/get" ? sc::gen_ai_prompt_name : sc::gen_ai_tool_name),
+                           description.target);
+      }
+      if (outcome.is_error()) {
+        span.set_attribute(sc::error_type, outcome.error_type);
+        if (!outcome.rpc_status_code.empty()) span.set_attribute(sc::rpc_response_status_code, outcome.rpc_status_code);
+        span.set_status(trace::status_code::error, outcome.description);
+        attrs.emplace_back(std::string(sc::error_type), outcome.error_type);
+      }
+      span.end();
+      self->meter()
+          .get_histogram(sc::metric_mcp_client_operation_duration, "s", "Duration of MCP client operations",
+                         mcp_duration_boundaries())
+          .record(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(), std::move(attrs));
+    };
+  };
+}
+
+}  // namespace lumen::telemetry
