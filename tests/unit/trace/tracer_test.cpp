@@ -1,0 +1,304 @@
+// Spans, samplers, limits, processors and configuration from the environment.
+#include <lumen/json.hpp>
+#include <lumen/trace/otlp.hpp>
+#include <lumen/trace/tracer.hpp>
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+namespace lumen::trace {
+namespace {
+
+struct fixture {
+  std::shared_ptr<in_memory_exporter> exporter = std::make_shared<in_memory_exporter>();
+  std::shared_ptr<tracer_provider> provider;
+  std::shared_ptr<tracer> t;
+  explicit fixture(tracer_provider_options o = {}) {
+    o.processors.push_back(std::make_shared<simple_span_processor>(exporter));
+    provider = tracer_provider::create(std::move(o));
+    t = provider->get_tracer("test", "1.0");
+  }
+};
+
+TEST(Tracer, RootSpanGetsRandomIdsAndTheRandomFlag) {
+  fixture f;
+  auto s = f.t->start_span("root");
+  EXPECT_TRUE(s.context().is_valid());
+  EXPECT_TRUE(s.context().is_sampled());
+  EXPECT_TRUE(s.context().is_random());
+  s.end();
+  s.end();  // idempotent
+  auto spans = f.exporter->finished_spans();
+  ASSERT_EQ(spans.size(), 1u);
+  EXPECT_FALSE(spans[0].parent.is_valid());
+  EXPECT_EQ(spans[0].scope->name, "test");
+  EXPECT_GE(spans[0].end_unix_nano, spans[0].start_unix_nano);
+}
+
+TEST(Tracer, CurrentSpanIsTheDefaultParent) {
+  fixture f;
+  auto parent = f.t->start_span("parent");
+  {
+    scope active(parent);
+    EXPECT_EQ(current_span().context(), parent.context());
+    auto child = f.t->start_span("child");
+    EXPECT_EQ(child.context().trace_id(), parent.context().trace_id());
+    child.end();
+    auto root = f.t->start_span("forced root", {.root = true});
+    EXPECT_NE(root.context().trace_id(), parent.context().trace_id());
+    root.end();
+  }
+  EXPECT_FALSE(current_span().context().is_valid());
+  parent.end();
+  auto spans = f.exporter->finished_spans();
+  ASSERT_EQ(spans.size(), 3u);
+  EXPECT_EQ(spans[0].parent.span_id(), parent.context().span_id());
+  EXPECT_FALSE(spans[0].parent.is_remote());
+}
+
+TEST(Tracer, RemoteParentKeepsTraceStateAndRandomFlag) {
+  fixture f;
+  auto remote = *parse_traceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-03", "v=1");
+  auto s = f.t->start_span("server", {.kind = span_kind::server, .parent = remote});
+  EXPECT_EQ(s.context().trace_id(), remote.trace_id());
+  EXPECT_TRUE(s.context().is_random());
+  EXPECT_EQ(s.context().trace_state().to_header(), "v=1");
+  s.end();
+  EXPECT_TRUE(f.exporter->finished_spans()[0].parent.is_remote());
+}
+
+TEST(Tracer, ParentBasedFollowsARemoteUnsampledParent) {
+  fixture f;
+  auto remote = *parse_traceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00");
+  auto s = f.t->start_span("server", {.parent = remote});
+  EXPECT_FALSE(s.is_recording());
+  EXPECT_FALSE(s.context().is_sampled());
+  EXPECT_TRUE(s.context().is_valid());  // still propagates
+  s.set_attribute("ignored", std::int64_t{1});
+  s.end();
+  EXPECT_TRUE(f.exporter->finished_spans().empty());
+}
+
+TEST(Tracer, SamplerSeesNameAttributesAndLinksAtStart) {
+  struct by_tool : sampler {
+    sampling_decision should_sample(const sampling_input& in) const override {
+      auto const* tool = find_attribute(in.attributes, "gen_ai.tool.name");
+      bool keep = in.name == "tools/call keep" && tool && std::get<std::string>(*tool) == "keep" && in.links.size() == 1;
+      return keep ? sampling_decision::record_and_sample : sampling_decision::drop;
+    }
+    std::string description() const override { return "by_tool"; }
+  };
+  fixture f({.sampler = std::make_shared<by_tool>()});
+  link_data link{*parse_traceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"), {}, 0};
+  auto kept = f.t->start_span("tools/call keep", {.links = {link}, .attributes = {{"gen_ai.tool.name", std::string("keep")}}});
+  auto dropped = f.t->start_span("tools/call drop", {.links = {link}, .attributes = {{"gen_ai.tool.name", std::string("drop")}}});
+  EXPECT_TRUE(kept.is_recording());
+  EXPECT_FALSE(dropped.is_recording());
+}
+
+TEST(Sampler, TraceIdRatioIsDeterministicAndMonotonic) {
+  auto low = trace_id_ratio_sampler(0.25);
+  auto high = trace_id_ratio_sampler(0.5);
+  attribute_list none;
+  std::vector<link_data> no_links;
+  int sampled_low = 0, sampled_high = 0;
+  for (int i = 0; i < 4000; ++i) {
+    auto id = random_trace_id();
+    sampling_input in{nullptr, id, "x", span_kind::internal, none, no_links};
+    bool l = low->should_sample(in) == sampling_decision::record_and_sample;
+    bool h = high->should_sample(in) == sampling_decision::record_and_sample;
+    EXPECT_EQ(l, low->should_sample(in) == sampling_decision::record_and_sample);  // deterministic
+    if (l) {
+      EXPECT_TRUE(h) << "a higher ratio samples a superset";
+    }
+    sampled_low += l;
+    sampled_high += h;
+  }
+  EXPECT_NEAR(sampled_low / 4000.0, 0.25, 0.04);
+  EXPECT_NEAR(sampled_high / 4000.0, 0.5, 0.04);
+}
+
+TEST(Sampler, RatioUsesTheRightMostBytes) {
+  auto s = trace_id_ratio_sampler(0.5);
+  attribute_list none;
+  std::vector<link_data> no_links;
+  auto small = *trace_id::from_hex("ffffffffffffffff0000000000000001");
+  auto large = *trace_id::from_hex("00000000000000000fffffffffffffff");
+  auto larger = *trace_id::from_hex("0000000000000000ffffffffffffffff");
+  EXPECT_EQ(s->should_sample({nullptr, small, "x", span_kind::internal, none, no_links}), sampling_decision::record_and_sample);
+  EXPECT_EQ(s->should_sample({nullptr, large, "x", span_kind::internal, none, no_links}), sampling_decision::record_and_sample);
+  EXPECT_EQ(s->should_sample({nullptr, larger, "x", span_kind::internal, none, no_links}), sampling_decision::drop);
+}
+
+TEST(Sampler, FromEnvironment) {
+  ::setenv("OTEL_TRACES_SAMPLER", "traceidratio", 1);
+  ::setenv("OTEL_TRACES_SAMPLER_ARG", "0.1", 1);
+  EXPECT_EQ(sampler_from_environment()->description().substr(0, 17), "TraceIdRatioBased");
+  ::setenv("OTEL_TRACES_SAMPLER", "", 1);  // empty is unset
+  EXPECT_EQ(sampler_from_environment()->description(), "ParentBased{root:AlwaysOnSampler}");
+  ::unsetenv("OTEL_TRACES_SAMPLER");
+  ::unsetenv("OTEL_TRACES_SAMPLER_ARG");
+}
+
+TEST(Limits, CountsWhatIsDropped) {
+  span_limits limits;
+  limits.attribute_count = 2;
+  limits.event_count = 1;
+  limits.link_count = 1;
+  limits.attribute_value_length = 3;
+  fixture f({.limits = limits});
+  link_data link{*parse_traceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"), {}, 0};
+  auto s = f.t->start_span("x", {.links = {link, link}});
+  s.set_attribute("a", std::string("abcdef"));
+  s.set_attribute("b", std::int64_t{1});
+  s.set_attribute("c", true);
+  s.set_attribute("a", std::string("xy"));  // replacing is not dropping
+  s.add_event("e1");
+  s.add_event("e2");
+  s.end();
+  auto d = f.exporter->finished_spans().at(0);
+  EXPECT_EQ(d.attributes.size(), 2u);
+  EXPECT_EQ(d.dropped_attributes, 1u);
+  EXPECT_EQ(std::get<std::string>(d.attributes[0].value), "xy");
+  EXPECT_EQ(d.events.size(), 1u);
+  EXPECT_EQ(d.dropped_events, 1u);
+  EXPECT_EQ(d.links.size(), 1u);
+  EXPECT_EQ(d.dropped_links, 1u);
+}
+
+TEST(Span, StatusAndExceptions) {
+  fixture f;
+  auto s = f.t->start_span("x");
+  s.record_exception(std::runtime_error("boom"));
+  s.set_status(status_code::error, "it failed");
+  s.end();
+  auto d = f.exporter->finished_spans().at(0);
+  EXPECT_EQ(d.status, status_code::error);
+  EXPECT_EQ(d.status_message, "it failed");
+  ASSERT_EQ(d.events.size(), 1u);
+  EXPECT_EQ(d.events[0].name, "exception");
+  EXPECT_EQ(std::get<std::string>(*find_attribute(d.events[0].attributes, "exception.type")), "std::runtime_error");
+}
+
+TEST(Provider, DisabledRecordsNothingButPropagates) {
+  fixture f({.disabled = true});
+  auto remote = *parse_traceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+  auto s = f.t->start_span("x", {.parent = remote});
+  EXPECT_FALSE(s.is_recording());
+  EXPECT_EQ(s.context().trace_id(), remote.trace_id());
+  s.end();
+  EXPECT_TRUE(f.exporter->finished_spans().empty());
+}
+
+TEST(Resource, EnvironmentMergeAndServiceNamePrecedence) {
+  ::setenv("OTEL_RESOURCE_ATTRIBUTES", "service.name=from-attrs,deployment.environment=dev%20box", 1);
+  EXPECT_EQ(resource::create("code-name").service_name(), "from-attrs");
+  ::setenv("OTEL_SERVICE_NAME", "from-env", 1);
+  auto r = resource::create("code-name");
+  EXPECT_EQ(r.service_name(), "from-env");
+  EXPECT_EQ(std::get<std::string>(*find_attribute(r.attributes, "deployment.environment")), "dev box");
+  EXPECT_EQ(std::get<std::string>(*find_attribute(r.attributes, "telemetry.sdk.name")), "lumen");
+  ::unsetenv("OTEL_RESOURCE_ATTRIBUTES");
+  ::unsetenv("OTEL_SERVICE_NAME");
+  EXPECT_EQ(resource::create().service_name().substr(0, 16), "unknown_service:");
+}
+
+// An exporter that blocks until released, to fill the batch queue.
+struct gated_exporter : span_exporter {
+  std::mutex m;
+  std::condition_variable cv;
+  bool open = false;
+  std::atomic<std::size_t> exported{0};
+  export_result export_spans(const std::vector<std::unique_ptr<span_data>>& batch) override {
+    std::unique_lock lock(m);
+    cv.wait(lock, [&] { return open; });
+    exported += batch.size();
+    return export_result::success;
+  }
+  void release() {
+    {
+      std::lock_guard lock(m);
+      open = true;
+    }
+    cv.notify_all();
+  }
+};
+
+TEST(BatchProcessor, FullQueueDropsAndCountsWithoutBlocking) {
+  auto exporter = std::make_shared<gated_exporter>();
+  auto processor = std::make_shared<batch_span_processor>(
+      exporter, batch_options{.schedule_delay = std::chrono::milliseconds(10), .max_queue_size = 8, .max_export_batch_size = 4});
+  auto provider = tracer_provider::create({.processors = {processor}});
+  auto t = provider->get_tracer("t");
+  auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < 100; ++i) t->start_span("s").end();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));  // never waits on export
+  EXPECT_GT(processor->dropped(), 0u);
+  exporter->release();
+  EXPECT_TRUE(processor->force_flush(std::chrono::seconds(5)));
+  EXPECT_EQ(exporter->exported + processor->dropped(), 100u);
+}
+
+TEST(BatchProcessor, ShutdownExportsWhatIsQueued) {
+  auto exporter = std::make_shared<in_memory_exporter>();
+  auto processor = std::make_shared<batch_span_processor>(
+      exporter, batch_options{.schedule_delay = std::chrono::seconds(60), .max_queue_size = 2048, .max_export_batch_size = 512});
+  auto provider = tracer_provider::create({.processors = {processor}});
+  auto t = provider->get_tracer("t");
+  std::vector<std::thread> threads;
+  for (int k = 0; k < 2; ++k) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 300; ++i) t->start_span("s").end();
+    });
+  }
+  for (auto& th : threads) th.join();
+  processor->shutdown(std::chrono::seconds(5));
+  EXPECT_EQ(exporter->finished_spans().size(), 600u);
+  EXPECT_EQ(processor->dropped(), 0u);
+}
+
+TEST(BatchOptions, FromEnvironmentWithInvalidValuesFallingBack) {
+  ::setenv("OTEL_BSP_SCHEDULE_DELAY", "250", 1);
+  ::setenv("OTEL_BSP_MAX_QUEUE_SIZE", "not-a-number", 1);
+  auto o = batch_options::from_environment();
+  EXPECT_EQ(o.schedule_delay, std::chrono::milliseconds(250));
+  EXPECT_EQ(o.max_queue_size, 2048u);
+  ::unsetenv("OTEL_BSP_SCHEDULE_DELAY");
+  ::unsetenv("OTEL_BSP_MAX_QUEUE_SIZE");
+}
+
+TEST(OtlpOptions, EndpointRulesFromEnvironment) {
+  ::setenv("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318/", 1);
+  ::setenv("OTEL_EXPORTER_OTLP_HEADERS", "authorization=Bearer%20x, team = a", 1);
+  ::setenv("OTEL_EXPORTER_OTLP_PROTOCOL", "http/json", 1);
+  auto o = otlp_http_options::from_environment();
+  EXPECT_EQ(o.url, "http://collector:4318/v1/traces");
+  EXPECT_EQ(o.protocol, otlp_protocol::http_json);
+  ASSERT_EQ(o.headers.size(), 2u);
+  EXPECT_EQ(o.headers[0].second, "Bearer x");
+  EXPECT_EQ(o.headers[1].first, "team");
+  ::setenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "http://other:9999/custom", 1);
+  EXPECT_EQ(otlp_http_options::from_environment().url, "http://other:9999/custom");
+  for (auto v : {"OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_HEADERS", "OTEL_EXPORTER_OTLP_PROTOCOL",
+                 "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"}) {
+    ::unsetenv(v);
+  }
+}
+
+TEST(OtlpJson, HexIdsEnumIntegersAndInt64Strings) {
+  fixture f;
+  auto s = f.t->start_span("x", {.kind = span_kind::client, .attributes = {{"n", std::int64_t{42}}}});
+  s.end();
+  std::vector<std::unique_ptr<span_data>> batch;
+  batch.push_back(std::make_unique<span_data>(f.exporter->finished_spans().at(0)));
+  auto v = boost::json::parse(encode_otlp_json(batch));
+  const auto& span = v.at("resourceSpans").at(0).at("scopeSpans").at(0).at("spans").at(0);
+  EXPECT_EQ(span.at("traceId").as_string(), s.context().trace_id().to_hex());
+  EXPECT_EQ(span.at("kind").as_int64(), 3);
+  EXPECT_TRUE(span.at("startTimeUnixNano").is_string());
+  EXPECT_EQ(span.at("attributes").at(0).at("value").at("intValue").as_string(), "42");
+}
+
+}  // namespace
+}  // namespace lumen::trace
