@@ -6,6 +6,7 @@
 #include <lumen/trace/ids.hpp>
 
 #include <boost/asio/connect.hpp>
+#include <boost/system/system_error.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -173,12 +174,6 @@ export_result otlp_http_exporter::export_spans(const std::vector<std::unique_ptr
     std::optional<std::chrono::milliseconds> retry_after;
     bool retryable = true;
     try {
-      if (!c.stream) {
-        asio::ip::tcp::resolver resolver(c.io);
-        c.stream.emplace(c.io);
-        c.stream->expires_after(options_.timeout);
-        c.stream->connect(resolver.resolve(c.host, c.port));
-      }
       http::request<http::string_body> req{http::verb::post, c.target, 11};
       req.set(http::field::host, c.host_header);
       req.set(http::field::user_agent, "lumen-otlp/0.1.0");
@@ -187,10 +182,47 @@ export_result otlp_http_exporter::export_spans(const std::vector<std::unique_ptr
       for (const auto& [k, v] : options_.headers) req.set(k, v);
       req.body() = body;
       req.prepare_payload();
-      c.stream->expires_after(options_.timeout);
-      http::write(*c.stream, req);
       http::response<http::string_body> res;
-      http::read(*c.stream, c.buffer, res);
+      // Asynchronous operations driven with run_for(): synchronous socket calls have no timeout.
+      beast::error_code ec;
+      bool done = false;
+      auto on_read = [&](beast::error_code e, std::size_t) {
+        ec = e;
+        done = true;
+      };
+      auto on_write = [&](beast::error_code e, std::size_t) {
+        if (e) {
+          ec = e;
+          done = true;
+          return;
+        }
+        http::async_read(*c.stream, c.buffer, res, on_read);
+      };
+      auto send = [&] { http::async_write(*c.stream, req, on_write); };
+      if (!c.stream) {
+        c.stream.emplace(c.io);
+        asio::ip::tcp::resolver resolver(c.io);
+        auto endpoints = resolver.resolve(c.host, c.port);
+        c.stream->async_connect(endpoints, [&](beast::error_code e, const asio::ip::tcp::endpoint&) {
+          if (e) {
+            ec = e;
+            done = true;
+            return;
+          }
+          send();
+        });
+      } else {
+        send();
+      }
+      c.io.restart();
+      c.io.run_for(options_.timeout);
+      if (!done) {
+        c.close();
+        c.io.restart();
+        c.io.run_for(std::chrono::milliseconds(100));  // let the cancelled handlers finish
+        throw std::runtime_error("timed out after " + std::to_string(options_.timeout.count()) + " ms");
+      }
+      if (ec) throw boost::system::system_error(ec);
       if (!res.keep_alive()) c.close();
       unsigned status = res.result_int();
       if (status >= 200 && status < 300) {

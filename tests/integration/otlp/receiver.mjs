@@ -1,0 +1,78 @@
+// A small OTLP/HTTP receiver for tests. It decodes protobuf bodies with the OpenTelemetry JS
+// project's generated schema (@opentelemetry/otlp-transformer 0.52.1) and JSON bodies as they
+// are, and prints one JSON line per export request (normalised: hex ids, numbers) on stdout.
+// The first stdout line is `listening on PORT`.
+// Usage: node receiver.mjs [normal|flaky|silent]
+//   flaky: answers 503 (Retry-After: 0) to the first request, then 200.
+//   silent: accepts requests and never answers.
+//   reject: answers 400 and prints {"rejected": attempts}.
+import http from 'node:http';
+import zlib from 'node:zlib';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const root = require('@opentelemetry/otlp-transformer/build/src/generated/root.js');
+const Request = root.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+const mode = process.argv[2] || 'normal';
+let attempts = 0;
+
+const hex = (b) => Buffer.from(b || []).toString('hex');
+const anyValue = (v) => {
+  if (!v) return null;
+  if (v.stringValue != null) return { string: v.stringValue };
+  if (v.boolValue != null) return { bool: v.boolValue };
+  if (v.intValue != null) return { int: String(v.intValue) };
+  if (v.doubleValue != null) return { double: v.doubleValue };
+  if (v.arrayValue) return { array: (v.arrayValue.values || []).map(anyValue) };
+  return { other: true };
+};
+const attrs = (list) => Object.fromEntries((list || []).map((a) => [a.key, anyValue(a.value)]));
+
+function fromProtobuf(buf) {
+  const msg = Request.decode(buf);
+  return msg.resourceSpans.map((rs) => ({
+    resource: attrs(rs.resource?.attributes),
+    scopes: rs.scopeSpans.map((ss) => ({
+      scope: { name: ss.scope?.name, version: ss.scope?.version },
+      spans: ss.spans.map((s) => ({
+        traceId: hex(s.traceId), spanId: hex(s.spanId), parentSpanId: hex(s.parentSpanId), traceState: s.traceState,
+        flags: s.flags, name: s.name, kind: s.kind,
+        startTimeUnixNano: String(s.startTimeUnixNano), endTimeUnixNano: String(s.endTimeUnixNano),
+        attributes: attrs(s.attributes), droppedAttributesCount: s.droppedAttributesCount,
+        events: (s.events || []).map((e) => ({ name: e.name, timeUnixNano: String(e.timeUnixNano), attributes: attrs(e.attributes) })),
+        droppedEventsCount: s.droppedEventsCount,
+        links: (s.links || []).map((l) => ({ traceId: hex(l.traceId), spanId: hex(l.spanId), traceState: l.traceState, flags: l.flags, attributes: attrs(l.attributes) })),
+        droppedLinksCount: s.droppedLinksCount,
+        status: { code: s.status?.code ?? 0, message: s.status?.message ?? '' },
+      })),
+    })),
+  }));
+}
+
+const server = http.createServer((req, res) => {
+  attempts += 1;
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', () => {
+    if (mode === 'silent') return;  // never answer
+    if (mode === 'reject') {
+      process.stdout.write(JSON.stringify({ rejected: attempts }) + '\n');
+      res.writeHead(400);
+      res.end();
+      return;
+    }
+    if (mode === 'flaky' && attempts === 1) {
+      res.writeHead(503, { 'Retry-After': '0' });
+      res.end();
+      return;
+    }
+    let body = Buffer.concat(chunks);
+    if (req.headers['content-encoding'] === 'gzip') body = zlib.gunzipSync(body);
+    const type = req.headers['content-type'];
+    const decoded = type === 'application/json' ? { json: JSON.parse(body.toString()) } : { protobuf: fromProtobuf(body) };
+    process.stdout.write(JSON.stringify({ path: req.url, contentType: type, attempts, gzip: req.headers['content-encoding'] === 'gzip', ...decoded }) + '\n');
+    res.writeHead(200, { 'Content-Type': type });
+    res.end(type === 'application/json' ? '{}' : '');
+  });
+});
+server.listen(0, '127.0.0.1', () => process.stdout.write(`listening on ${server.address().port}\n`));
