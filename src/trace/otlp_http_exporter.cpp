@@ -2,6 +2,7 @@
 // exponential backoff and jitter on 429/502/503/504 (honouring Retry-After), gzip on request.
 #include <lumen/trace/otlp.hpp>
 
+#include <lumen/json.hpp>
 #include <lumen/trace/env.hpp>
 #include <lumen/trace/ids.hpp>
 
@@ -71,6 +72,57 @@ std::string gzip(const std::string& in) {
   return out;
 }
 #endif
+
+// ExportTraceServiceResponse { ExportTracePartialSuccess partial_success = 1 { int64
+// rejected_spans = 1; string error_message = 2; } }, in protobuf or JSON.
+std::pair<std::int64_t, std::string> partial_success(const std::string& body, bool json_body) {
+  if (body.empty()) return {0, {}};
+  if (json_body) {
+    boost::system::error_code ec;
+    auto v = json::parse(body, ec);
+    if (ec || !v.is_object()) return {0, {}};
+    auto const* ps = v.get_object().if_contains("partialSuccess");
+    if (!ps || !ps->is_object()) return {0, {}};
+    std::int64_t n = 0;
+    if (auto const* r = ps->get_object().if_contains("rejectedSpans")) {
+      if (r->is_string()) n = std::atoll(r->get_string().c_str());
+      if (r->is_int64()) n = r->get_int64();
+    }
+    return {n, std::string(lumen::get_string(ps->get_object(), "errorMessage").value_or(""))};
+  }
+  // A minimal protobuf reader for this one message.
+  auto varint = [](std::string_view& in, std::uint64_t& out) {
+    out = 0;
+    for (int shift = 0; shift < 64 && !in.empty(); shift += 7) {
+      auto b = static_cast<std::uint8_t>(in.front());
+      in.remove_prefix(1);
+      out |= static_cast<std::uint64_t>(b & 0x7f) << shift;
+      if (!(b & 0x80)) return true;
+    }
+    return false;
+  };
+  std::string_view in(body);
+  std::uint64_t key = 0, len = 0;
+  if (!varint(in, key) || key != ((1 << 3) | 2) || !varint(in, len) || len > in.size()) return {0, {}};
+  std::string_view msg = in.substr(0, len);
+  std::int64_t rejected = 0;
+  std::string message;
+  while (!msg.empty()) {
+    if (!varint(msg, key)) break;
+    if (key == ((1 << 3) | 0)) {
+      std::uint64_t v = 0;
+      if (!varint(msg, v)) break;
+      rejected = static_cast<std::int64_t>(v);
+    } else if (key == ((2 << 3) | 2)) {
+      if (!varint(msg, len) || len > msg.size()) break;
+      message = std::string(msg.substr(0, len));
+      msg.remove_prefix(len);
+    } else {
+      break;
+    }
+  }
+  return {rejected, message};
+}
 
 }  // namespace
 
@@ -227,8 +279,10 @@ export_result otlp_http_exporter::export_spans(const std::vector<std::unique_ptr
       unsigned status = res.result_int();
       if (status >= 200 && status < 300) {
         // A partial success names rejected spans; log it, do not retry.
-        if (json_body && res.body().find("rejectedSpans") != std::string::npos) {
-          std::cerr << "lumen: OTLP partial success: " << res.body() << '\n';
+        if (auto rejected = partial_success(res.body(), json_body); rejected.first > 0) {
+          failed_ += static_cast<std::uint64_t>(rejected.first);
+          std::cerr << "lumen: OTLP partial success: the collector rejected " << rejected.first << " spans"
+                    << (rejected.second.empty() ? "" : ": " + rejected.second) << '\n';
         }
         return export_result::success;
       }

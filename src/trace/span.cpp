@@ -32,6 +32,8 @@ std::string_view to_string(span_kind k) noexcept {
   return "internal";
 }
 
+bool sdk_disabled_by_environment() { return env::get_bool("OTEL_SDK_DISABLED"); }
+
 span_limits span_limits::from_environment() {
   span_limits l;
   l.attribute_count = static_cast<std::size_t>(env::get_int("OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT", 128));

@@ -8,7 +8,9 @@
 #include <chrono>
 #include <cstddef>
 #include <memory>
+#include <cstdio>
 #include <mutex>
+#include <string>
 #include <vector>
 
 namespace lumen::trace {
@@ -34,6 +36,20 @@ class in_memory_exporter : public span_exporter {
  private:
   mutable std::mutex mutex_;
   std::vector<span_data> spans_;
+};
+
+/// Appends each batch as one line of OTLP/JSON (an ExportTraceServiceRequest) to a file.
+class json_lines_file_exporter : public span_exporter {
+ public:
+  /// Opens (creating or appending) `path`; throws std::runtime_error when it cannot.
+  explicit json_lines_file_exporter(const std::string& path);
+  ~json_lines_file_exporter() override;
+  export_result export_spans(const std::vector<std::unique_ptr<span_data>>& batch) override;
+  bool force_flush(std::chrono::milliseconds timeout) override;
+
+ private:
+  std::mutex mutex_;
+  std::FILE* file_;
 };
 
 class span_processor {

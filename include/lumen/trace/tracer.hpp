@@ -126,13 +126,16 @@ class tracer {
   std::shared_ptr<const instrumentation_scope> scope_;
 };
 
+/// OTEL_SDK_DISABLED=true (case-insensitive).
+bool sdk_disabled_by_environment();
+
 struct tracer_provider_options {
   trace::resource resource = trace::resource::create();
   std::shared_ptr<const trace::sampler> sampler = parent_based_sampler(always_on_sampler());
   span_limits limits;
   std::vector<std::shared_ptr<span_processor>> processors;
-  /// OTEL_SDK_DISABLED: every tracer is a no-op (spans still propagate incoming context ids).
-  bool disabled = false;
+  /// Every tracer is a no-op (spans still propagate incoming context). Default: OTEL_SDK_DISABLED.
+  bool disabled = sdk_disabled_by_environment();
 };
 
 class tracer_provider : public std::enable_shared_from_this<tracer_provider> {

@@ -182,6 +182,19 @@ TEST(OtlpExport, NoRetryOnOtherClientErrors) {
   EXPECT_EQ(exporter.failed_spans(), batch.size());
 }
 
+TEST(OtlpExport, PartialSuccessIsCountedNotRetried) {
+  std::uint16_t port = 0;
+  auto receiver = start_receiver("partial", port);
+  ASSERT_TRUE(receiver);
+  span_context parent, link, self;
+  auto batch = sample_batch(parent, link, self);
+  otlp_http_exporter exporter({.url = "http://127.0.0.1:" + std::to_string(port) + "/v1/traces"});
+  EXPECT_EQ(exporter.export_spans(batch), export_result::success);
+  EXPECT_TRUE(receiver->read_line(10s));
+  EXPECT_EQ(exporter.failed_spans(), 3u);
+  EXPECT_FALSE(receiver->read_line(300ms)) << "a partial success is not retried";
+}
+
 TEST(OtlpExport, UndeliverableSpansAreCountedAfterBoundedRetries) {
   span_context parent, link, self;
   auto batch = sample_batch(parent, link, self);

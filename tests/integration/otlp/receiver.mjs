@@ -6,6 +6,7 @@
 //   flaky: answers 503 (Retry-After: 0) to the first request, then 200.
 //   silent: accepts requests and never answers.
 //   reject: answers 400 and prints {"rejected": attempts}.
+//   partial: answers 200 with a protobuf partial success rejecting 3 spans.
 import http from 'node:http';
 import zlib from 'node:zlib';
 import { createRequire } from 'node:module';
@@ -72,6 +73,11 @@ const server = http.createServer((req, res) => {
     const decoded = type === 'application/json' ? { json: JSON.parse(body.toString()) } : { protobuf: fromProtobuf(body) };
     process.stdout.write(JSON.stringify({ path: req.url, contentType: type, attempts, gzip: req.headers['content-encoding'] === 'gzip', ...decoded }) + '\n');
     res.writeHead(200, { 'Content-Type': type });
+    if (mode === 'partial') {
+      // ExportTraceServiceResponse { partial_success { rejected_spans: 3 } }
+      res.end(Buffer.from([0x0a, 0x02, 0x08, 0x03]));
+      return;
+    }
     res.end(type === 'application/json' ? '{}' : '');
   });
 });

@@ -300,5 +300,35 @@ TEST(OtlpJson, HexIdsEnumIntegersAndInt64Strings) {
   EXPECT_EQ(span.at("attributes").at(0).at("value").at("intValue").as_string(), "42");
 }
 
+TEST(FileExporter, WritesOneOtlpJsonLinePerBatch) {
+  std::string path = ::testing::TempDir() + "/lumen-spans.jsonl";
+  std::remove(path.c_str());
+  auto file = std::make_shared<json_lines_file_exporter>(path);
+  fixture f;
+  f.provider->add_processor(std::make_shared<simple_span_processor>(file));
+  f.t->start_span("one").end();
+  f.t->start_span("two").end();
+  file->force_flush(std::chrono::seconds(1));
+  std::FILE* in = std::fopen(path.c_str(), "r");
+  ASSERT_NE(in, nullptr);
+  char buf[8192];
+  std::vector<std::string> names;
+  while (std::fgets(buf, sizeof buf, in)) {
+    auto v = boost::json::parse(buf);
+    names.emplace_back(v.at("resourceSpans").at(0).at("scopeSpans").at(0).at("spans").at(0).at("name").as_string());
+  }
+  std::fclose(in);
+  EXPECT_EQ(names, (std::vector<std::string>{"one", "two"}));
+  EXPECT_THROW(json_lines_file_exporter("/nonexistent-dir/x.jsonl"), std::runtime_error);
+}
+
+TEST(Provider, OtelSdkDisabledFromEnvironment) {
+  ::setenv("OTEL_SDK_DISABLED", "TRUE", 1);
+  EXPECT_TRUE(tracer_provider_options{}.disabled);
+  ::setenv("OTEL_SDK_DISABLED", "false", 1);
+  EXPECT_FALSE(tracer_provider_options{}.disabled);
+  ::unsetenv("OTEL_SDK_DISABLED");
+}
+
 }  // namespace
 }  // namespace lumen::trace

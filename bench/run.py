@@ -1,0 +1,231 @@
+#!/usr/bin/env python3
+"""Runs Lumen's benchmarks on this machine and prints one table.
+
+Macro: tools/call of a trivial `echo` tool over Streamable HTTP (JSON answers, keep-alive,
+16 connections, 10 s after a warm-up; the server pinned to core 0, wrk to core 1) for an nginx
+static reply (the HTTP ceiling), Lumen stateless, with sessions, with tracing full and OTLP export
+to a local sink, with SSE answers, and the official TypeScript SDK server; stdio round-trip latency
+(Lumen vs the TypeScript SDK); server memory idle and per idle session. Micro: the Google
+Benchmark suites. Writes BUILD/bench/results.json and BUILD/bench/results.png.
+"""
+import json, os, re, shutil, signal, socket, subprocess, sys, tempfile, time, http.client
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUILD = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build-release")
+OUT = os.path.join(BUILD, "bench")
+DURATION = int(os.environ.get("BENCH_SECONDS", "10"))
+WARMUP = int(os.environ.get("BENCH_WARMUP", "2"))
+CONNECTIONS = 16
+os.makedirs(OUT, exist_ok=True)
+results = {"macro": [], "stdio": [], "memory": {}, "micro": {}, "targets": []}
+
+
+def log(msg):
+    print(msg, flush=True)
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+def start(cmd, env=None, core="0"):
+    p = subprocess.Popen(["taskset", "-c", core] + cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                         env=env, text=True)
+    line = p.stdout.readline().strip()
+    m = re.match(r"listening on (\S+)", line)
+    if not m:
+        p.kill()
+        raise RuntimeError(f"{cmd[0]} did not start: {line!r}")
+    return p, m.group(1)
+
+
+def rss_kib(pid, field="VmHWM"):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    return 0
+
+
+def post(url, body, headers):
+    u = url.split("/", 3)
+    host, port = u[2].split(":")
+    c = http.client.HTTPConnection(host, int(port), timeout=10)
+    c.request("POST", "/" + u[3], body=json.dumps(body), headers=headers)
+    r = c.getresponse()
+    data = r.read()
+    sid = r.getheader("Mcp-Session-Id")
+    c.close()
+    return r.status, data, sid
+
+
+HEADERS = {"Content-Type": "application/json", "Accept": "application/json, text/event-stream",
+           "MCP-Protocol-Version": "2025-11-25"}
+INIT = {"jsonrpc": "2.0", "id": 0, "method": "initialize",
+        "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "bench", "version": "1"}}}
+
+
+def wrk(url, session=None):
+    env = dict(os.environ)
+    env["MCP_SESSION_ID"] = session or ""
+    report = tempfile.mktemp()
+    lua = os.path.join(ROOT, "bench", "macro", "tools_call.lua")
+    if WARMUP:
+        subprocess.run(["taskset", "-c", "1", "wrk", "-t1", f"-c{CONNECTIONS}", f"-d{WARMUP}s", "-s", lua, url],
+                       env=dict(env, WRK_REPORT="/dev/null"), stdout=subprocess.DEVNULL, check=True)
+    env["WRK_REPORT"] = report
+    subprocess.run(["taskset", "-c", "1", "wrk", "-t1", f"-c{CONNECTIONS}", f"-d{DURATION}s", "--latency", "-s", lua, url],
+                   env=env, stdout=subprocess.DEVNULL, check=True)
+    with open(report) as f:
+        r = json.loads(f.read())
+    os.unlink(report)
+    return r
+
+
+def macro(name, cmd, env=None, session=False):
+    log(f"  {name} ...")
+    p, url = start(cmd, env)
+    try:
+        sid = None
+        if session:
+            status, _, sid = post(url, INIT, HEADERS)
+            post(url, {"jsonrpc": "2.0", "method": "notifications/initialized"}, dict(HEADERS, **{"Mcp-Session-Id": sid}))
+        r = wrk(url, sid)
+        r["name"] = name
+        r["rss_kib"] = rss_kib(p.pid)
+        results["macro"].append(r)
+        return r
+    finally:
+        p.send_signal(signal.SIGTERM)
+        try:
+            p.wait(10)
+        except subprocess.TimeoutExpired:
+            p.kill()
+
+
+def nginx_conf(port, otlp_port):
+    d = tempfile.mkdtemp(prefix="lumen-nginx-")
+    os.makedirs(os.path.join(d, "tmp"))
+    with open(os.path.join(ROOT, "bench", "macro", "nginx.conf")) as f:
+        conf = f.read().replace("@PORT@", str(port)).replace("@OTLP_PORT@", str(otlp_port))
+    with open(os.path.join(d, "nginx.conf"), "w") as f:
+        f.write(conf)
+    return d
+
+
+def main():
+    echo = os.path.join(BUILD, "bench", "bench_echo_server")
+    node = shutil.which("node")
+    ts_server = os.path.join(ROOT, "bench", "macro", "ts_echo_server.mjs")
+    port, otlp_port = free_port(), free_port()
+    ndir = nginx_conf(port, otlp_port)
+    nginx = subprocess.Popen(["taskset", "-c", "0", "nginx", "-p", ndir, "-c", "nginx.conf"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(0.5)
+    log("macro benchmarks (server on core 0, wrk on core 1):")
+    try:
+        log("  nginx static reply ...")
+        r = wrk(f"http://127.0.0.1:{port}/mcp")
+        r["name"] = "nginx static JSON (ceiling)"
+        r["rss_kib"] = 0
+        results["macro"].append(r)
+        off = macro("Lumen stateless, tracing off", [echo, "--port", "0", "--stateless"])
+        macro("Lumen sessions, tracing off", [echo, "--port", "0"], session=True)
+        env = dict(os.environ, OTEL_EXPORTER_OTLP_ENDPOINT=f"http://127.0.0.1:{otlp_port}",
+                   OTEL_BSP_MAX_QUEUE_SIZE="65536", OTEL_BSP_SCHEDULE_DELAY="200")
+        full = macro("Lumen stateless, tracing full + OTLP", [echo, "--port", "0", "--stateless", "--tracing", "full"], env)
+        macro("Lumen sessions, SSE answers", [echo, "--port", "0", "--sse"], session=True)
+        ts = macro("TypeScript SDK stateless (JSON)", [node, ts_server, "0"])
+    finally:
+        nginx.send_signal(signal.SIGQUIT)
+        nginx.wait(10)
+        shutil.rmtree(ndir, ignore_errors=True)
+
+    log("stdio round-trip latency of tools/call:")
+    probe = os.path.join(BUILD, "bench", "bench_stdio_latency")
+    for name, cmd in [("Lumen stdio", [echo, "--stdio"]), ("TypeScript SDK stdio", [node, ts_server, "--stdio"])]:
+        out = subprocess.run([probe, "2000"] + cmd, capture_output=True, text=True, check=True).stdout
+        r = json.loads(out)
+        r["name"] = name
+        results["stdio"].append(r)
+        log(f"  {name}: p50 {r['p50_us']:.0f} us, p99 {r['p99_us']:.0f} us")
+
+    log("memory:")
+    p, url = start([echo, "--port", "0"])
+    try:
+        time.sleep(0.3)
+        idle = rss_kib(p.pid, "VmRSS")
+        n = int(os.environ.get("BENCH_SESSIONS", "10000"))
+        host, prt = url.split("/")[2].split(":")
+        c = http.client.HTTPConnection(host, int(prt), timeout=10)
+        for i in range(n):
+            c.request("POST", "/mcp", body=json.dumps(INIT), headers=HEADERS)
+            c.getresponse().read()
+        c.close()
+        time.sleep(0.3)
+        after = rss_kib(p.pid, "VmRSS")
+        results["memory"] = {"idle_rss_kib": idle, "sessions": n, "rss_with_sessions_kib": after,
+                             "per_session_kib": (after - idle) / n}
+        log(f"  idle RSS {idle / 1024:.1f} MiB; {n} sessions: {(after - idle) / n:.1f} KiB each")
+    finally:
+        p.send_signal(signal.SIGTERM)
+        p.wait(10)
+
+    log("micro benchmarks:")
+    for suite in ["bench_trace", "bench_mcp"]:
+        out = subprocess.run([os.path.join(BUILD, "bench", suite), "--benchmark_format=json", "--benchmark_min_time=0.5"],
+                             capture_output=True, text=True, check=True).stdout
+        for b in json.loads(out)["benchmarks"]:
+            results["micro"][b["name"]] = {"ns": b["real_time"] if b["time_unit"] == "ns" else b["real_time"] * 1000,
+                                          **{k: v for k, v in b.items() if k in ("ns_per_span", "items_per_second")}}
+
+    ceiling = results["macro"][0]["rps"]
+    targets = [
+        ("Lumen stateless >= 60% of nginx", off["rps"] / ceiling, 0.60),
+        ("tracing full >= 90% of tracing off", full["rps"] / off["rps"], 0.90),
+        ("Lumen >= 10x TypeScript SDK", off["rps"] / ts["rps"], 10.0),
+        ("idle RSS < 16 MiB", 16.0 / max(results["memory"]["idle_rss_kib"] / 1024, 1e-9), 1.0),
+        ("< 64 KiB per idle session", 64.0 / max(results["memory"]["per_session_kib"], 1e-9), 1.0),
+    ]
+    results["targets"] = [{"target": t, "ratio": r, "needed": n, "met": r >= n} for t, r, n in targets]
+
+    print()
+    print(f"{'HTTP tools/call (16 conn, %ds)' % DURATION:<40} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'peak RSS':>9}")
+    for r in results["macro"]:
+        rss = f"{r['rss_kib'] / 1024:.1f}M" if r["rss_kib"] else "-"
+        print(f"{r['name']:<40} {r['rps']:>10.0f} {r['p50_us'] / 1000:>8.2f} {r['p99_us'] / 1000:>8.2f} "
+              f"{r['errors'] + r['non2xx']:>7} {rss:>9}")
+    print()
+    for r in results["stdio"]:
+        print(f"{r['name'] + ' round trip':<40} p50 {r['p50_us']:>7.0f} us   p99 {r['p99_us']:>7.0f} us")
+    m = results["memory"]
+    print(f"{'server RSS idle':<40} {m['idle_rss_kib'] / 1024:>7.1f} MiB")
+    print(f"{'per idle session (%d sessions)' % m['sessions']:<40} {m['per_session_kib']:>7.1f} KiB")
+    print()
+    for name, v in results["micro"].items():
+        extra = f"  ({v['ns_per_span']:.0f} ns/span)" if "ns_per_span" in v else ""
+        print(f"{name:<52} {v['ns']:>12.1f} ns{extra}")
+    print()
+    for t in results["targets"]:
+        print(f"{'MET ' if t['met'] else 'MISS'} {t['target']:<40} ratio {t['ratio']:.2f} (needs {t['needed']})")
+
+    with open(os.path.join(OUT, "results.json"), "w") as f:
+        json.dump(results, f, indent=2)
+    data = os.path.join(OUT, "rps.dat")
+    with open(data, "w") as f:
+        for r in results["macro"]:
+            f.write('"%s" %f\n' % (r["name"].replace('"', "'"), r["rps"]))
+    if shutil.which("gnuplot"):
+        subprocess.run(["gnuplot", "-e", f"set terminal png size 1100,500; set output '{os.path.join(OUT, 'results.png')}';"
+                        "set style data histograms; set style fill solid; set boxwidth 0.7; set xtics rotate by -20;"
+                        "set ylabel 'requests/s'; set title 'MCP tools/call over Streamable HTTP (16 connections)';"
+                        f"plot '{data}' using 2:xtic(1) notitle"], check=False)
+    print(f"\nwrote {os.path.join(OUT, 'results.json')} and results.png")
+
+
+if __name__ == "__main__":
+    main()
