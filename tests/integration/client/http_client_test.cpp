@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 namespace lumen {
 namespace {
 
@@ -76,6 +78,15 @@ TEST(HttpClient, HeadersSessionVersionAndDeleteOnClose) {
   auto c = connect_to(server.url(), {.headers = {{"Authorization", "Bearer sekrit"}}});
   EXPECT_EQ(c->transport().session_id(), "s1");
   c->ping();
+  // The standalone GET stream is opened in the background after initialization: wait for it
+  // (bounded) so that close() does not race it.
+  auto saw_method = [&](std::string_view method) {
+    for (const auto& r : server.requests()) {
+      if (r.method == method) return true;
+    }
+    return false;
+  };
+  for (int i = 0; i < 500 && !saw_method("GET"); ++i) std::this_thread::sleep_for(10ms);
   c->close();
   auto requests = server.requests();
   ASSERT_GE(requests.size(), 4u);
