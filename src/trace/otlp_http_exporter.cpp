@@ -176,7 +176,7 @@ otlp_http_options otlp_http_options::from_environment() {
   return o;
 }
 
-struct otlp_http_exporter::connection {
+struct otlp_http_client::connection {
   asio::io_context io;
   std::optional<beast::tcp_stream> stream;
   std::string host, port, target, host_header;
@@ -191,7 +191,7 @@ struct otlp_http_exporter::connection {
   }
 };
 
-otlp_http_exporter::otlp_http_exporter(otlp_http_options options)
+otlp_http_client::otlp_http_client(otlp_http_options options)
     : options_(std::move(options)), connection_(std::make_unique<connection>()) {
   auto url = boost::urls::parse_uri(options_.url);
   if (!url || url->scheme() != "http") {
@@ -203,18 +203,39 @@ otlp_http_exporter::otlp_http_exporter(otlp_http_options options)
   connection_->host_header = connection_->host + ":" + connection_->port;
 }
 
-otlp_http_exporter::~otlp_http_exporter() = default;
+otlp_http_client::~otlp_http_client() = default;
 
-void otlp_http_exporter::shutdown() {
-  shut_down_ = true;
+void otlp_http_client::close() {
+  closed_ = true;
   connection_->close();
 }
 
+otlp_http_exporter::otlp_http_exporter(otlp_http_options options) : client_(std::move(options)) {}
+
+otlp_http_exporter::~otlp_http_exporter() = default;
+
+void otlp_http_exporter::shutdown() { client_.close(); }
+
 export_result otlp_http_exporter::export_spans(const std::vector<std::unique_ptr<span_data>>& batch) {
   if (batch.empty()) return export_result::success;
-  if (shut_down_) return export_result::failure;
-  const bool json_body = options_.protocol == otlp_protocol::http_json;
-  std::string body = json_body ? encode_otlp_json(batch) : encode_otlp_protobuf(batch);
+  const bool json_body = client_.options().protocol == otlp_protocol::http_json;
+  auto response = client_.post(json_body ? encode_otlp_json(batch) : encode_otlp_protobuf(batch), json_body);
+  if (!response) {
+    failed_ += batch.size();
+    std::cerr << "lumen: dropped " << batch.size() << " spans\n";
+    return export_result::failure;
+  }
+  // A partial success names rejected spans; log it, do not retry.
+  if (auto rejected = partial_success(*response, json_body); rejected.first > 0) {
+    failed_ += static_cast<std::uint64_t>(rejected.first);
+    std::cerr << "lumen: OTLP partial success: the collector rejected " << rejected.first << " spans"
+              << (rejected.second.empty() ? "" : ": " + rejected.second) << '\n';
+  }
+  return export_result::success;
+}
+
+std::optional<std::string> otlp_http_client::post(std::string body, bool json_body) {
+  if (closed_) return std::nullopt;
 #ifdef LUMEN_HAVE_ZLIB
   if (options_.gzip) body = gzip(body);
 #endif
@@ -277,15 +298,7 @@ export_result otlp_http_exporter::export_spans(const std::vector<std::unique_ptr
       if (ec) throw boost::system::system_error(ec);
       if (!res.keep_alive()) c.close();
       unsigned status = res.result_int();
-      if (status >= 200 && status < 300) {
-        // A partial success names rejected spans; log it, do not retry.
-        if (auto rejected = partial_success(res.body(), json_body); rejected.first > 0) {
-          failed_ += static_cast<std::uint64_t>(rejected.first);
-          std::cerr << "lumen: OTLP partial success: the collector rejected " << rejected.first << " spans"
-                    << (rejected.second.empty() ? "" : ": " + rejected.second) << '\n';
-        }
-        return export_result::success;
-      }
+      if (status >= 200 && status < 300) return std::move(res.body());
       failure = "HTTP " + std::to_string(status);
       retryable = status == 429 || status == 502 || status == 503 || status == 504;
       if (auto ra = res.find(http::field::retry_after); ra != res.end()) {
@@ -298,11 +311,9 @@ export_result otlp_http_exporter::export_spans(const std::vector<std::unique_ptr
       failure = e.what();
       c.close();
     }
-    if (!retryable || attempt >= options_.max_retries || shut_down_) {
-      failed_ += batch.size();
-      std::cerr << "lumen: OTLP export to " << options_.url << " failed (" << failure << "); dropped "
-                << batch.size() << " spans\n";
-      return export_result::failure;
+    if (!retryable || attempt >= options_.max_retries || closed_) {
+      std::cerr << "lumen: OTLP export to " << options_.url << " failed (" << failure << ")\n";
+      return std::nullopt;
     }
     // Exponential backoff with full jitter, or the server's Retry-After.
     auto jittered = std::chrono::milliseconds(static_cast<std::int64_t>(random_u64() % static_cast<std::uint64_t>(backoff.count() + 1)));

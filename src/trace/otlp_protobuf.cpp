@@ -3,73 +3,15 @@
 
 #include "otlp_grouping.hpp"
 
+#include <lumen/trace/detail/protobuf_writer.hpp>
+
 #include <cstring>
 
 namespace lumen::trace {
 
 namespace {
 
-// A protobuf writer. Nested messages get a 4-byte padded varint length, patched when the message
-// closes, so that nothing is encoded twice (overlong varints are valid protobuf).
-class pb_writer {
- public:
-  std::string out;
-
-  void varint(std::uint64_t v) {
-    while (v >= 0x80) {
-      out += static_cast<char>((v & 0x7f) | 0x80);
-      v >>= 7;
-    }
-    out += static_cast<char>(v);
-  }
-  void tag(int field, int wire) { varint((static_cast<std::uint64_t>(field) << 3) | static_cast<std::uint64_t>(wire)); }
-  void bytes_field(int field, const void* data, std::size_t n) {
-    tag(field, 2);
-    varint(n);
-    out.append(static_cast<const char*>(data), n);
-  }
-  void string_field(int field, std::string_view s) {
-    if (!s.empty()) bytes_field(field, s.data(), s.size());
-  }
-  void uint_field(int field, std::uint64_t v) {
-    if (v == 0) return;
-    tag(field, 0);
-    varint(v);
-  }
-  void int64_field(int field, std::int64_t v) {
-    tag(field, 0);
-    varint(static_cast<std::uint64_t>(v));
-  }
-  void bool_field(int field, bool v) {
-    tag(field, 0);
-    varint(v ? 1 : 0);
-  }
-  void fixed64_field(int field, std::uint64_t v) {
-    tag(field, 1);
-    for (int i = 0; i < 8; ++i) out += static_cast<char>((v >> (8 * i)) & 0xff);
-  }
-  void fixed32_field(int field, std::uint32_t v) {
-    tag(field, 5);
-    for (int i = 0; i < 4; ++i) out += static_cast<char>((v >> (8 * i)) & 0xff);
-  }
-  void double_field(int field, double d) {
-    std::uint64_t v;
-    std::memcpy(&v, &d, sizeof v);
-    fixed64_field(field, v);
-  }
-  std::size_t begin(int field) {
-    tag(field, 2);
-    std::size_t at = out.size();
-    out.append(4, '\0');
-    return at;
-  }
-  void end(std::size_t at) {
-    std::size_t n = out.size() - at - 4;
-    for (int i = 0; i < 4; ++i) {
-      out[at + static_cast<std::size_t>(i)] = static_cast<char>(((n >> (7 * i)) & 0x7f) | (i < 3 ? 0x80 : 0));
-    }
-  }
-};
+using detail::pb_writer;
 
 void any_value(pb_writer& w, const attribute_value& v);
 
@@ -105,7 +47,9 @@ void any_value(pb_writer& w, const attribute_value& v) {
       v);
 }
 
-void key_values(pb_writer& w, int field, const attribute_list& list) {
+}  // namespace
+
+void detail::write_key_values(pb_writer& w, int field, const attribute_list& list) {
   for (const auto& a : list) {
     auto kv = w.begin(field);
     w.string_field(1, a.key);
@@ -115,6 +59,10 @@ void key_values(pb_writer& w, int field, const attribute_list& list) {
     w.end(kv);
   }
 }
+
+namespace {
+
+void key_values(pb_writer& w, int field, const attribute_list& list) { detail::write_key_values(w, field, list); }
 
 // W3C flags in bits 0-7, plus HAS_IS_REMOTE (0x100) and IS_REMOTE (0x200).
 std::uint32_t otlp_flags(const span_context& ctx, bool remote) {

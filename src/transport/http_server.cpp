@@ -11,8 +11,11 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
 #include <deque>
-#include <iostream>
+#include <optional>
 #include <mutex>
 #include <system_error>
 #include <thread>
@@ -25,19 +28,15 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
-bool is_loopback_host(std::string_view host) noexcept {
-  return host == "localhost" || host == "::1" || host == "[::1]" || host.starts_with("127.");
-}
-
 namespace {
 
-std::string_view reason_phrase(unsigned status) {
-  return http::obsolete_reason(static_cast<http::status>(status));
-}
-
 std::string format_head(unsigned status, const header_fields& headers, bool keep_alive) {
-  std::string out = "HTTP/1.1 " + std::to_string(status) + " ";
-  out += reason_phrase(status);
+  std::string out;
+  out.reserve(128 + headers.size() * 48);
+  out += "HTTP/1.1 ";
+  out += std::to_string(status);
+  out += ' ';
+  out += http::obsolete_reason(static_cast<http::status>(status));
   out += "\r\n";
   for (const auto& [k, v] : headers) {
     out += k;
@@ -65,17 +64,20 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
   tcp::acceptor acceptor;
   std::vector<std::thread> threads;
   std::mutex routes_mutex;
-  std::vector<route_entry> routes;
+  std::vector<std::shared_ptr<const route_entry>> routes;
   std::uint16_t bound_port = 0;
   std::atomic<bool> stopped{false};
+  std::atomic<bool> started{false};
+  /// Requests read whose response has not been written completely yet.
+  std::atomic<std::size_t> responses_in_progress{0};
 
-  const route_entry* find_route(std::string_view path) {
+  std::shared_ptr<const route_entry> find_route(std::string_view path) {
     std::lock_guard lock(routes_mutex);
     for (const auto& r : routes) {
-      if (path == r.path) return &r;
-      if (r.prefix && path.starts_with(r.path) &&
-          (r.path.ends_with('/') || path.size() == r.path.size() || path[r.path.size()] == '/')) {
-        return &r;
+      if (path == r->path) return r;
+      if (r->prefix && path.starts_with(r->path) &&
+          (r->path.ends_with('/') || path.size() == r->path.size() || path[r->path.size()] == '/')) {
+        return r;
       }
     }
     return nullptr;
@@ -87,7 +89,8 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
 namespace {
 
 // One client connection: reads a request, dispatches it, writes the answer (whole or streamed),
-// then reads the next.
+// then reads the next. Everything touching the socket runs on the connection's strand; channel
+// calls from other threads are posted there.
 class connection : public std::enable_shared_from_this<connection> {
  public:
   connection(tcp::socket socket, std::shared_ptr<http_server::impl> server)
@@ -102,42 +105,86 @@ class connection : public std::enable_shared_from_this<connection> {
 
   void start() { read(); }
 
-  // ---- the channel's operations, each posted onto this connection's strand ----
-  void respond(http_response r, std::shared_ptr<http_request_scope> scope) {
-    if (scope) scope->finish(r.status);
-    r.headers.emplace_back("Content-Length", std::to_string(r.body.size()));
-    std::string out = format_head(r.status, r.headers, keep_alive_) + "\r\n" + r.body;
-    asio::post(stream_.get_executor(), [self = shared_from_this(), out = std::move(out)]() mutable {
-      self->enqueue(std::move(out), true);
-    });
-  }
+  // The response channel of one request on this connection.
+  class channel final : public response_channel {
+   public:
+    channel(std::shared_ptr<connection> c, std::shared_ptr<http_request_scope> scope, bool keep_alive)
+        : conn_(std::move(c)), scope_(std::move(scope)), keep_alive_(keep_alive) {}
+    ~channel() override {
+      // Nobody answered (a handler dropped the channel): do not leave the client hanging.
+      if (!answered_.exchange(true)) {
+        conn_->post_write(format_head(500, {{"Content-Length", "0"}}, false) + "\r\n", true, false);
+      } else if (streaming_ && !ended_.exchange(true)) {
+        conn_->post_write("0\r\n\r\n", true, keep_alive_);
+      }
+    }
+    void respond(http_response r) override {
+      if (answered_.exchange(true)) return;
+      if (scope_) scope_->finish(r.status);
+      bool keep = keep_alive_;
+      for (const auto& [k, v] : r.headers) {
+        if (iequals(k, "Connection") && iequals(v, "close")) keep = false;
+      }
+      r.headers.emplace_back("Content-Length", std::to_string(r.body.size()));
+      std::string out = format_head(r.status, r.headers, keep);
+      out += "\r\n";
+      out += r.body;
+      ended_ = true;
+      conn_->post_write(std::move(out), true, keep);
+    }
+    void start_stream(header_fields h) override {
+      if (answered_.exchange(true)) return;
+      if (scope_) scope_->finish(200);
+      h.emplace_back("Content-Type", "text/event-stream");
+      h.emplace_back("Cache-Control", "no-cache");
+      h.emplace_back("Transfer-Encoding", "chunked");
+      streaming_ = true;
+      conn_->post_write(format_head(200, h, keep_alive_) + "\r\n", false, keep_alive_, true);
+    }
+    bool send(std::string chunk) override {
+      if (!streaming_ || ended_ || !conn_->is_open()) return false;
+      char size[24];
+      int n = std::snprintf(size, sizeof size, "%zx\r\n", chunk.size());
+      std::string out;
+      out.reserve(chunk.size() + 32);
+      out.append(size, static_cast<std::size_t>(n));
+      out += chunk;
+      out += "\r\n";
+      return conn_->post_write(std::move(out), false, keep_alive_);
+    }
+    void end_stream() override {
+      if (!streaming_ || ended_.exchange(true)) return;
+      conn_->post_write("0\r\n\r\n", true, keep_alive_);
+    }
+    bool is_open() const override { return !ended_ && conn_->is_open(); }
 
-  void start_stream(header_fields h, std::shared_ptr<http_request_scope> scope) {
-    if (scope) scope->finish(200);
-    h.emplace_back("Content-Type", "text/event-stream");
-    h.emplace_back("Cache-Control", "no-cache");
-    h.emplace_back("Transfer-Encoding", "chunked");
-    std::string out = format_head(200, h, keep_alive_) + "\r\n";
-    asio::post(stream_.get_executor(), [self = shared_from_this(), out = std::move(out)]() mutable {
-      self->enqueue(std::move(out), false);
-    });
-  }
+   private:
+    std::shared_ptr<connection> conn_;
+    std::shared_ptr<http_request_scope> scope_;
+    const bool keep_alive_;
+    std::atomic<bool> answered_{false};
+    std::atomic<bool> streaming_{false};
+    std::atomic<bool> ended_{false};
+  };
 
-  bool send_chunk(std::string data) {
+  // Queues bytes for the socket (from any thread). `completes` ends the current response;
+  // `stream_start` begins watching the socket for the client going away. False when the
+  // connection is closed or the client reads too slowly (the connection is then closed).
+  bool post_write(std::string data, bool completes, bool keep_alive, bool stream_start = false) {
     if (closed_) return false;
-    char size[20];
-    int n = std::snprintf(size, sizeof size, "%zx\r\n", data.size());
-    std::string out(size, static_cast<std::size_t>(n));
-    out += data;
-    out += "\r\n";
-    asio::post(stream_.get_executor(), [self = shared_from_this(), out = std::move(out)]() mutable {
-      self->enqueue(std::move(out), false);
+    auto size = data.size();
+    if (!completes && queued_bytes_.fetch_add(size) + size > server_->options.max_buffered_bytes) {
+      queued_bytes_ -= size;
+      asio::post(stream_.get_executor(), [self = shared_from_this()] { self->close(); });
+      return false;
+    }
+    if (completes) queued_bytes_ += size;
+    asio::post(stream_.get_executor(), [self = shared_from_this(), data = std::move(data), completes, keep_alive,
+                                        stream_start]() mutable {
+      self->enqueue(std::move(data), completes, keep_alive);
+      if (stream_start) self->watch_for_disconnect();
     });
     return true;
-  }
-
-  void end_stream() {
-    asio::post(stream_.get_executor(), [self = shared_from_this()] { self->enqueue("0\r\n\r\n", true); });
   }
 
   bool is_open() const { return !closed_; }
@@ -153,54 +200,86 @@ class connection : public std::enable_shared_from_this<connection> {
   }
 
   void reject(unsigned status, std::string_view message) {
-    keep_alive_ = false;
+    begin_response();
     http_response r{status, {{"Content-Type", "application/json"}}, jsonrpc_error_body(-32000, message)};
-    respond(std::move(r), nullptr);
+    channel(shared_from_this(), nullptr, false).respond(std::move(r));
+  }
+
+  void begin_response() {
+    if (!busy_) {
+      busy_ = true;
+      ++server_->responses_in_progress;
+    }
+  }
+
+  void end_response() {
+    if (busy_) {
+      busy_ = false;
+      --server_->responses_in_progress;
+    }
   }
 
   void on_read(beast::error_code ec) {
     if (ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset ||
-        ec == beast::error::timeout) {
+        ec == beast::error::timeout || ec == asio::error::operation_aborted) {
       return close();
     }
     if (ec == http::error::header_limit) return reject(431, "Request Header Fields Too Large");
     if (ec == http::error::body_limit) return reject(413, "Payload Too Large: the body exceeds the server's limit");
     if (ec) return reject(400, "Bad Request: malformed HTTP request");
+    begin_response();
 
     auto msg = parser_->release();
-    keep_alive_ = msg.keep_alive();
+    const bool keep_alive = msg.keep_alive() && !server_->stopped;
     http_request req;
     req.method = std::string(msg.method_string());
     req.target = std::string(msg.target());
-    req.headers.reserve(8);
+    req.headers.reserve(12);
     for (const auto& f : msg) req.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
     req.body = std::move(msg.body());
     req.peer_address = peer_address_;
     req.peer_port = peer_port_;
 
-    const route_entry* r = server_->find_route(req.path());
+    auto route = server_->find_route(req.path());
     std::shared_ptr<http_request_scope> scope;
     if (server_->options.observer) {
-      scope = server_->options.observer->start(req, r ? std::string_view(r->path) : std::string_view(),
+      scope = server_->options.observer->start(req, route ? std::string_view(route->path) : std::string_view(),
                                                server_->options.host, server_->bound_port);
     }
-    auto ch = std::make_shared<channel>(shared_from_this(), std::move(scope));
-    if (!r) {
+    auto ch = std::make_shared<channel>(shared_from_this(), std::move(scope), keep_alive);
+    if (!route) {
       ch->respond({404, {{"Content-Type", "application/json"}}, jsonrpc_error_body(-32000, "Not Found")});
       return;
     }
     try {
-      r->handler(std::move(req), ch);
+      route->handler(std::move(req), ch);
     } catch (const std::exception& e) {
       ch->respond({500, {{"Content-Type", "application/json"}}, jsonrpc_error_body(-32603, e.what())});
     }
   }
 
-  // Writes queue up; `completes` marks the end of the current response, after which the next
-  // request is read (or the connection closed).
-  void enqueue(std::string data, bool completes) {
+  // While a response streams, nothing is read; a read of the socket notices a client that left
+  // (bytes it sends meanwhile are kept for the next request).
+  void watch_for_disconnect() {
+    if (watching_ || closed_) return;
+    watching_ = true;
+    auto buf = buffer_.prepare(1024);
+    stream_.socket().async_read_some(buf, [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+      self->watching_ = false;
+      if (ec) return self->close();
+      self->buffer_.commit(n);
+      if (self->read_after_watch_) {
+        self->read_after_watch_ = false;
+        self->read();
+      } else if (self->busy_) {
+        self->watch_for_disconnect();
+      }
+    });
+  }
+
+  void enqueue(std::string data, bool completes, bool keep_alive) {
     if (closed_) return;
-    queue_.push_back({std::move(data), completes});
+    queue_.push_back({std::move(data), completes, keep_alive});
     if (!writing_) write_next();
   }
 
@@ -210,15 +289,26 @@ class connection : public std::enable_shared_from_this<connection> {
       return;
     }
     writing_ = true;
-    stream_.expires_after(std::chrono::seconds(30));
-    asio::async_write(stream_, asio::buffer(queue_.front().data),
+    asio::async_write(stream_.socket(), asio::buffer(queue_.front().data),
                       [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                        if (ec) return self->close();
-                        bool completes = self->queue_.front().completes;
+                        // close() may have run while this write was in flight (a slow or
+                        // departed client): the queue is then ours to discard.
+                        if (ec || self->closed_) {
+                          self->writing_ = false;
+                          self->queue_.clear();
+                          return self->close();
+                        }
+                        auto done = std::move(self->queue_.front());
                         self->queue_.pop_front();
-                        if (completes) {
-                          if (!self->keep_alive_) return self->close();
-                          self->read();
+                        self->queued_bytes_ -= done.data.size();
+                        if (done.completes) {
+                          self->end_response();
+                          if (!done.keep_alive || self->server_->stopped) return self->close();
+                          if (!self->watching_) {
+                            self->read();
+                          } else {
+                            self->read_after_watch_ = true;  // the pending watch read resumes reading
+                          }
                         }
                         self->write_next();
                       });
@@ -226,39 +316,18 @@ class connection : public std::enable_shared_from_this<connection> {
 
   void close() {
     if (closed_.exchange(true)) return;
+    end_response();
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
     stream_.socket().close(ec);
+    // A write in flight still refers to the front buffer; its handler clears the queue.
+    if (!writing_) queue_.clear();
   }
-
-  class channel : public response_channel {
-   public:
-    channel(std::shared_ptr<connection> c, std::shared_ptr<http_request_scope> scope)
-        : conn_(std::move(c)), scope_(std::move(scope)) {}
-    void respond(http_response r) override {
-      if (answered_.exchange(true)) return;
-      conn_->respond(std::move(r), std::move(scope_));
-    }
-    void start_stream(header_fields h) override {
-      if (answered_.exchange(true)) return;
-      conn_->start_stream(std::move(h), std::move(scope_));
-    }
-    bool send(std::string chunk) override { return conn_->send_chunk(std::move(chunk)); }
-    void end_stream() override {
-      if (!ended_.exchange(true)) conn_->end_stream();
-    }
-    bool is_open() const override { return conn_->is_open(); }
-
-   private:
-    std::shared_ptr<connection> conn_;
-    std::shared_ptr<http_request_scope> scope_;
-    std::atomic<bool> answered_{false};
-    std::atomic<bool> ended_{false};
-  };
 
   struct pending_write {
     std::string data;
     bool completes;
+    bool keep_alive;
   };
 
   beast::tcp_stream stream_;
@@ -267,8 +336,11 @@ class connection : public std::enable_shared_from_this<connection> {
   std::optional<http::request_parser<http::string_body>> parser_;
   std::deque<pending_write> queue_;
   bool writing_ = false;
-  bool keep_alive_ = true;
+  bool busy_ = false;
+  bool watching_ = false;
+  bool read_after_watch_ = false;
   std::atomic<bool> closed_{false};
+  std::atomic<std::size_t> queued_bytes_{0};
   std::string peer_address_;
   std::uint16_t peer_port_ = 0;
 };
@@ -277,7 +349,7 @@ class connection : public std::enable_shared_from_this<connection> {
 
 void http_server::impl::accept() {
   acceptor.async_accept(asio::make_strand(io), [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
-    if (self->stopped) return;
+    if (self->stopped || ec == asio::error::operation_aborted) return;
     if (!ec) {
       socket.set_option(tcp::no_delay(true), ec);
       std::make_shared<connection>(std::move(socket), self)->start();
@@ -288,7 +360,10 @@ void http_server::impl::accept() {
 
 http_server::http_server(http_server_options options) : impl_(std::make_shared<impl>(std::move(options))) {
   beast::error_code ec;
-  auto address = asio::ip::make_address(impl_->options.host == "localhost" ? "127.0.0.1" : impl_->options.host, ec);
+  std::string host = impl_->options.host;
+  if (host == "localhost") host = "127.0.0.1";
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  auto address = asio::ip::make_address(host, ec);
   if (ec) throw std::system_error(ec, "invalid listen address \"" + impl_->options.host + "\"");
   tcp::endpoint ep(address, impl_->options.port);
   impl_->acceptor.open(ep.protocol());
@@ -306,24 +381,21 @@ http_server::~http_server() { stop(); }
 
 void http_server::route(std::string path, route_handler handler, bool prefix) {
   std::lock_guard lock(impl_->routes_mutex);
-  impl_->routes.push_back({std::move(path), std::move(handler), prefix});
+  impl_->routes.push_back(std::make_shared<const route_entry>(route_entry{std::move(path), std::move(handler), prefix}));
 }
 
 void http_server::mount(mcp_endpoint& endpoint) {
-  if (endpoint.options().dns_rebinding_protection && endpoint.options().allowed_hosts.empty() &&
+  auto policy = endpoint.current_origin_policy();
+  if (policy.enabled && policy.allowed_hosts.empty() && policy.allowed_origins.empty() &&
       is_loopback_host(impl_->options.host)) {
-    std::string port = std::to_string(impl_->bound_port);
-    std::vector<std::string> hosts{"127.0.0.1:" + port, "localhost:" + port, "[::1]:" + port,
-                                   "127.0.0.1", "localhost", "[::1]"};
-    std::vector<std::string> origins{"http://127.0.0.1:" + port, "http://localhost:" + port, "http://[::1]:" + port,
-                                     "http://127.0.0.1", "http://localhost"};
-    endpoint.set_allowed(std::move(hosts), std::move(origins));
+    endpoint.set_origin_policy(origin_policy::loopback(impl_->bound_port));
   }
   route(endpoint.options().path,
         [&endpoint](http_request req, std::shared_ptr<response_channel> ch) { endpoint.handle(std::move(req), std::move(ch)); });
 }
 
 void http_server::start() {
+  if (impl_->started.exchange(true)) return;
   impl_->accept();
   for (std::size_t i = 0; i < std::max<std::size_t>(1, impl_->options.threads); ++i) {
     impl_->threads.emplace_back([io = &impl_->io] { io->run(); });
@@ -332,8 +404,16 @@ void http_server::start() {
 
 void http_server::stop() {
   if (impl_->stopped.exchange(true)) return;
-  beast::error_code ec;
-  impl_->acceptor.close(ec);
+  asio::post(impl_->acceptor.get_executor(), [self = impl_] {
+    beast::error_code ec;
+    self->acceptor.close(ec);
+  });
+  if (impl_->started) {
+    auto deadline = std::chrono::steady_clock::now() + impl_->options.shutdown_grace;
+    while (impl_->responses_in_progress > 0 && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  }
   impl_->io.stop();
   for (auto& t : impl_->threads) {
     if (t.joinable()) t.join();
@@ -342,6 +422,10 @@ void http_server::stop() {
 
 std::uint16_t http_server::port() const noexcept { return impl_->bound_port; }
 const std::string& http_server::host() const noexcept { return impl_->options.host; }
-std::string http_server::base_url() const { return "http://" + impl_->options.host + ":" + std::to_string(impl_->bound_port); }
+std::string http_server::base_url() const {
+  const auto& h = impl_->options.host;
+  bool v6 = h.find(':') != std::string::npos && h.front() != '[';
+  return "http://" + (v6 ? "[" + h + "]" : h) + ":" + std::to_string(impl_->bound_port);
+}
 
 }  // namespace lumen::transport

@@ -6,7 +6,9 @@
 #include <lumen/trace/exporter.hpp>
 
 #include <chrono>
+#include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -39,6 +41,26 @@ struct otlp_http_options {
   static bool configured_in_environment();
 };
 
+/// POSTs OTLP bodies to one URL with the retry rules above (shared by the trace and metric
+/// exporters). Not thread-safe: one exporting thread uses it.
+class otlp_http_client {
+ public:
+  explicit otlp_http_client(otlp_http_options options);
+  ~otlp_http_client();
+  otlp_http_client(const otlp_http_client&) = delete;
+  otlp_http_client& operator=(const otlp_http_client&) = delete;
+  /// Sends `body`; the response body on a 2xx answer, nullopt when it could not be delivered.
+  std::optional<std::string> post(std::string body, bool json_body);
+  void close();
+  const otlp_http_options& options() const noexcept { return options_; }
+
+ private:
+  struct connection;
+  otlp_http_options options_;
+  std::unique_ptr<connection> connection_;
+  std::atomic<bool> closed_{false};
+};
+
 class otlp_http_exporter : public span_exporter {
  public:
   explicit otlp_http_exporter(otlp_http_options options = otlp_http_options::from_environment());
@@ -46,16 +68,13 @@ class otlp_http_exporter : public span_exporter {
   export_result export_spans(const std::vector<std::unique_ptr<span_data>>& batch) override;
   void shutdown() override;
 
-  const otlp_http_options& options() const noexcept { return options_; }
+  const otlp_http_options& options() const noexcept { return client_.options(); }
   /// Spans the collector rejected (partial success) or that could not be delivered.
   std::uint64_t failed_spans() const noexcept { return failed_.load(); }
 
  private:
-  struct connection;
-  otlp_http_options options_;
-  std::unique_ptr<connection> connection_;
+  otlp_http_client client_;
   std::atomic<std::uint64_t> failed_{0};
-  std::atomic<bool> shut_down_{false};
 };
 
 }  // namespace lumen::trace

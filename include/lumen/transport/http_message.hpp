@@ -22,8 +22,11 @@ struct http_request {
   std::string body;
   std::string peer_address;
   std::uint16_t peer_port = 0;
-  /// The ambient trace context (the HTTP server span, or the host's current span) in W3C form;
-  /// empty when there is none.
+  /// The ambient trace context (the HTTP server span, or the host's current span) in W3C form
+  /// (`traceparent`/`tracestate` header values); empty when there is none. A host framework that
+  /// mounts the endpoint sets these to its own request span; the endpoint hands them to the MCP
+  /// session with each message (server::inbound_context), where the telemetry layer applies the
+  /// parent/link rule.
   std::string ambient_traceparent;
   std::string ambient_tracestate;
 
@@ -73,5 +76,11 @@ class http_request_observer {
 };
 
 bool iequals(std::string_view a, std::string_view b) noexcept;
+
+/// True when an `Accept` header value admits `media_type` ("type/subtype"): listed exactly or by a
+/// wildcard (`type/*`, `*/*`) without `q=0`. Case-insensitive; parameters other than q are ignored.
+bool accepts_media_type(std::string_view accept, std::string_view media_type) noexcept;
+/// True when a `Content-Type` value is `media_type` (parameters such as charset ignored).
+bool is_media_type(std::string_view content_type, std::string_view media_type) noexcept;
 
 }  // namespace lumen::transport

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <lumen/transport/http_message.hpp>
+#include <lumen/transport/origin_policy.hpp>
 #include <lumen/transport/streamable_http.hpp>
 
 #include <chrono>
@@ -22,7 +23,13 @@ struct http_server_options {
   std::size_t threads = 2;
   std::size_t max_body_bytes = 4 * 1024 * 1024;
   std::size_t max_header_bytes = 16 * 1024;
+  /// A keep-alive connection with no request for this long is closed.
   std::chrono::seconds idle_timeout{120};
+  /// Bytes queued for one connection that the client has not read yet (a slow SSE reader); beyond
+  /// this the connection is closed and the client must resume (events stay in the event store).
+  std::size_t max_buffered_bytes = 8 * 1024 * 1024;
+  /// stop() waits this long for responses in progress to be written.
+  std::chrono::milliseconds shutdown_grace{3000};
   /// Observes every request (HTTP server spans); nullptr for none.
   std::shared_ptr<http_request_observer> observer;
 };
@@ -37,14 +44,18 @@ class http_server {
   http_server(const http_server&) = delete;
   http_server& operator=(const http_server&) = delete;
 
-  /// Serves `path` (exactly) or, when `prefix` is true, every path under it.
+  /// Serves `path` (exactly) or, when `prefix` is true, every path under it (e.g. the trace
+  /// viewer under /_lumen/traces). Routes are matched in the order added; other paths get 404.
   void route(std::string path, route_handler handler, bool prefix = false);
-  /// Serves an MCP endpoint at its path, with DNS-rebinding allow-lists for a loopback bind.
+  /// Serves an MCP endpoint at its path; on a loopback bind, fills its DNS-rebinding allow-lists
+  /// (when empty) with the loopback names and the bound port. `endpoint` must outlive the server.
   void mount(mcp_endpoint& endpoint);
 
   /// Starts the io threads (returns at once).
   void start();
-  /// Stops accepting, closes connections, joins the threads.
+  /// Graceful stop: stops accepting, waits (at most `shutdown_grace`) for responses in progress,
+  /// then closes connections and joins the threads. Call mcp_endpoint::shutdown() first so that
+  /// MCP requests in flight are answered and SSE streams end.
   void stop();
 
   std::uint16_t port() const noexcept;
@@ -57,8 +68,5 @@ class http_server {
  private:
   std::shared_ptr<impl> impl_;
 };
-
-/// True for 127.0.0.0/8, ::1 and "localhost".
-bool is_loopback_host(std::string_view host) noexcept;
 
 }  // namespace lumen::transport

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <lumen/server/server.hpp>
+#include <lumen/transport/cli_options.hpp>
 #include <lumen/transport/http_server.hpp>
 
 #include <cstdint>
@@ -13,20 +14,6 @@
 #include <string>
 
 namespace lumen::transport {
-
-struct serve_options {
-  bool stdio = false;
-  std::string host = "127.0.0.1";
-  std::uint16_t port = 0;
-  std::string path = "/mcp";
-  bool stateless = false;
-  std::size_t threads = 2;
-};
-
-/// Parses --stdio, --host H, --port N, --path P, --stateless, --threads N. `--stdio` selects
-/// stdio, any other option HTTP; with neither, `defaults.stdio` decides. Throws
-/// std::invalid_argument naming the bad argument.
-serve_options parse_serve_options(int argc, char** argv, serve_options defaults = {});
 
 /// Serves until SIGINT or SIGTERM (HTTP) or end of input (stdio); returns the exit code.
 /// `setup` may add routes to the HTTP server before it starts.

@@ -1,0 +1,78 @@
+// Internal: a minimal protobuf writer for the OTLP encoders (traces here, metrics in telemetry).
+#pragma once
+
+#include <lumen/trace/attributes.hpp>
+
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+namespace lumen::trace::detail {
+
+// A protobuf writer. Nested messages get a 4-byte padded varint length, patched when the message
+// closes, so that nothing is encoded twice (overlong varints are valid protobuf).
+class pb_writer {
+ public:
+  std::string out;
+
+  void varint(std::uint64_t v) {
+    while (v >= 0x80) {
+      out += static_cast<char>((v & 0x7f) | 0x80);
+      v >>= 7;
+    }
+    out += static_cast<char>(v);
+  }
+  void tag(int field, int wire) { varint((static_cast<std::uint64_t>(field) << 3) | static_cast<std::uint64_t>(wire)); }
+  void bytes_field(int field, const void* data, std::size_t n) {
+    tag(field, 2);
+    varint(n);
+    out.append(static_cast<const char*>(data), n);
+  }
+  void string_field(int field, std::string_view s) {
+    if (!s.empty()) bytes_field(field, s.data(), s.size());
+  }
+  void uint_field(int field, std::uint64_t v) {
+    if (v == 0) return;
+    tag(field, 0);
+    varint(v);
+  }
+  void int64_field(int field, std::int64_t v) {
+    tag(field, 0);
+    varint(static_cast<std::uint64_t>(v));
+  }
+  void bool_field(int field, bool v) {
+    tag(field, 0);
+    varint(v ? 1 : 0);
+  }
+  void fixed64_field(int field, std::uint64_t v) {
+    tag(field, 1);
+    for (int i = 0; i < 8; ++i) out += static_cast<char>((v >> (8 * i)) & 0xff);
+  }
+  void fixed32_field(int field, std::uint32_t v) {
+    tag(field, 5);
+    for (int i = 0; i < 4; ++i) out += static_cast<char>((v >> (8 * i)) & 0xff);
+  }
+  void double_field(int field, double d) {
+    std::uint64_t v;
+    std::memcpy(&v, &d, sizeof v);
+    fixed64_field(field, v);
+  }
+  std::size_t begin(int field) {
+    tag(field, 2);
+    std::size_t at = out.size();
+    out.append(4, '\0');
+    return at;
+  }
+  void end(std::size_t at) {
+    std::size_t n = out.size() - at - 4;
+    for (int i = 0; i < 4; ++i) {
+      out[at + static_cast<std::size_t>(i)] = static_cast<char>(((n >> (7 * i)) & 0x7f) | (i < 3 ? 0x80 : 0));
+    }
+  }
+};
+
+/// Writes `list` as repeated KeyValue in field `field`.
+void write_key_values(pb_writer& w, int field, const attribute_list& list);
+
+}  // namespace lumen::trace::detail

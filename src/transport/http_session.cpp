@@ -1,0 +1,246 @@
+// One MCP session over Streamable HTTP: routing of outgoing messages to HTTP streams.
+#include "http_session.hpp"
+
+#include <lumen/protocol/version.hpp>
+#include <lumen/transport/sse.hpp>
+#include <lumen/transport/sse_polling.hpp>
+
+namespace lumen::transport::detail {
+
+namespace {
+
+// MCP sessions served over HTTP, for close_sse_stream (a handler knows only its MCP session).
+std::mutex registry_mutex;
+std::unordered_map<const server::session*, std::weak_ptr<http_session>>& registry() {
+  static std::unordered_map<const server::session*, std::weak_ptr<http_session>> r;
+  return r;
+}
+
+}  // namespace
+
+http_session::http_session(std::string id, http_session_config config) : id_(std::move(id)), config_(std::move(config)) {}
+
+http_session::~http_session() {
+  if (registered_) {
+    std::lock_guard lock(registry_mutex);
+    auto it = registry().find(registered_);
+    if (it != registry().end() && it->second.expired()) registry().erase(it);
+  }
+}
+
+void http_session::attach(std::shared_ptr<server::session> mcp) {
+  {
+    std::lock_guard lock(registry_mutex);
+    registry()[mcp.get()] = weak_from_this();
+  }
+  std::lock_guard lock(mutex_);
+  registered_ = mcp.get();
+  mcp_ = std::move(mcp);
+}
+
+std::shared_ptr<server::session> http_session::mcp() const {
+  std::lock_guard lock(mutex_);
+  return mcp_;
+}
+
+std::shared_ptr<http_session> http_session::find(const server::session* s) {
+  std::lock_guard lock(registry_mutex);
+  auto it = registry().find(s);
+  return it == registry().end() ? nullptr : it->second.lock();
+}
+
+header_fields http_session::session_headers() const {
+  header_fields h;
+  if (!id_.empty()) h.emplace_back("Mcp-Session-Id", id_);
+  return h;
+}
+
+bool http_session::wants_priming() const {
+  // A priming event (an id and empty data) lets a client resume before the first message; clients
+  // of revisions before 2025-11-25 may not expect empty data, so only newer ones get it.
+  return config_.events && mcp_ && mcp_->protocol_version() >= protocol::version_2025_11_25;
+}
+
+bool http_session::open_request_stream(const jsonrpc::request_id& rid, std::shared_ptr<response_channel> channel,
+                                       bool stream_now) {
+  std::lock_guard lock(mutex_);
+  last_activity_ = std::chrono::steady_clock::now();
+  if (closed_ || requests_.size() >= config_.max_requests) return false;
+  auto s = std::make_shared<stream>();
+  s->number = next_stream_++;
+  s->channel = std::move(channel);
+  requests_[rid] = s;
+  if (stream_now) begin_stream_locked(*s);
+  return true;
+}
+
+void http_session::begin_stream_locked(stream& s) {
+  s.streaming = true;
+  if (!s.channel) return;
+  s.channel->start_stream(session_headers());
+  if (wants_priming()) {
+    s.channel->send(format_priming_event(event_id{s.number, s.next_seq - 1}.to_string(), config_.sse_retry));
+  }
+}
+
+void http_session::emit_locked(stream& s, const std::string& message) {
+  event_id eid{s.number, s.next_seq++};
+  std::string id = eid.to_string();
+  if (config_.events) config_.events->append(id_, eid, message);
+  // A client that went away is not a cancellation: the event stays in the store for resumption.
+  if (s.channel && !s.channel->send(format_sse_event(id, message))) s.channel.reset();
+}
+
+void http_session::flush_pending_locked() {
+  while (!pending_.empty() && standalone_.channel) {
+    emit_locked(standalone_, pending_.front());
+    pending_.pop_front();
+  }
+}
+
+void http_session::send(std::string message, const server::outgoing_context& ctx) {
+  std::shared_ptr<server::session> released;  // destroyed after the lock is released
+  std::lock_guard lock(mutex_);
+  last_activity_ = std::chrono::steady_clock::now();
+  if (ctx.related_request) {
+    auto it = requests_.find(*ctx.related_request);
+    if (it != requests_.end()) {
+      auto s = it->second;
+      if (!s->streaming && ctx.is_final_response) {
+        // Nothing came before the result: a plain JSON answer.
+        if (s->channel) {
+          header_fields h = session_headers();
+          h.emplace_back("Content-Type", "application/json");
+          s->channel->respond({200, std::move(h), std::move(message)});
+        }
+      } else {
+        if (!s->streaming) begin_stream_locked(*s);
+        emit_locked(*s, message);
+        if (ctx.is_final_response && s->channel) s->channel->end_stream();
+      }
+      if (ctx.is_final_response) {
+        requests_.erase(it);
+        // A stateless session serves one request: let go of it once answered (breaks the cycle
+        // session -> sink -> session; the handler still holds the session while it returns).
+        if (id_.empty() && requests_.empty()) released = std::move(mcp_);
+      }
+      return;
+    }
+  }
+  if (closed_) return;
+  // Not tied to an open request: the standalone GET stream.
+  if (standalone_.channel && standalone_.channel->is_open()) {
+    emit_locked(standalone_, message);
+    if (standalone_.channel) return;
+  }
+  pending_.push_back(std::move(message));
+  if (pending_.size() > config_.max_pending_messages) pending_.pop_front();
+}
+
+http_session::resume_result http_session::open_get_stream(std::shared_ptr<response_channel> channel,
+                                                           std::optional<std::string_view> last_event_id) {
+  std::optional<event_id> resume;
+  if (last_event_id) {
+    resume = event_id::parse(*last_event_id);
+    if (!resume) return resume_result::bad_event_id;
+  }
+  std::lock_guard lock(mutex_);
+  last_activity_ = std::chrono::steady_clock::now();
+  auto replay = [&](const event_id& after) {
+    if (!config_.events) return;
+    config_.events->replay_after(id_, after, [&](const event_id& id, std::string_view message) {
+      channel->send(format_sse_event(id.to_string(), message));
+    });
+  };
+  channel->start_stream(session_headers());
+  if (resume && resume->stream != 0) {
+    replay(*resume);
+    for (auto& [rid, s] : requests_) {
+      if (s->number == resume->stream) {
+        // Still in progress: the rest of its messages come on this connection.
+        if (s->channel && s->channel != channel) s->channel->end_stream();
+        s->channel = std::move(channel);
+        s->streaming = true;
+        return resume_result::opened;
+      }
+    }
+    // That request has been answered: everything was replayed.
+    channel->end_stream();
+    return resume_result::opened;
+  }
+  // The standalone stream (a newer GET replaces an older one: a message goes on one stream only).
+  if (standalone_.channel && standalone_.channel != channel) standalone_.channel->end_stream();
+  if (resume) {
+    replay(*resume);
+  } else if (wants_priming()) {
+    channel->send(format_priming_event(event_id{0, standalone_.next_seq - 1}.to_string(), config_.sse_retry));
+  }
+  standalone_.channel = std::move(channel);
+  standalone_.streaming = true;
+  flush_pending_locked();
+  return resume_result::opened;
+}
+
+bool http_session::close_request_stream(const jsonrpc::request_id& rid) {
+  std::lock_guard lock(mutex_);
+  auto it = requests_.find(rid);
+  if (it == requests_.end() || !config_.events) return false;
+  auto& s = *it->second;
+  if (!s.streaming) begin_stream_locked(s);
+  if (!s.channel) return false;
+  s.channel->end_stream();
+  s.channel.reset();
+  return true;
+}
+
+bool http_session::idle_for(std::chrono::steady_clock::duration timeout) const {
+  std::lock_guard lock(mutex_);
+  if (!requests_.empty() || (standalone_.channel && standalone_.channel->is_open())) return false;
+  return std::chrono::steady_clock::now() - last_activity_ > timeout;
+}
+
+void http_session::touch() {
+  std::lock_guard lock(mutex_);
+  last_activity_ = std::chrono::steady_clock::now();
+}
+
+void http_session::close(std::chrono::milliseconds grace) {
+  std::shared_ptr<server::session> s;
+  {
+    std::lock_guard lock(mutex_);
+    if (closed_) return;
+    closed_ = true;
+    s = mcp_;
+  }
+  // Handlers may still answer while they wind down; their streams end afterwards.
+  if (s) s->close(grace);
+  std::lock_guard lock(mutex_);
+  for (auto& [rid, st] : requests_) {
+    if (!st->channel) continue;
+    if (st->streaming) {
+      st->channel->end_stream();
+    } else {
+      st->channel->respond({503, {{"Content-Type", "application/json"}},
+                            R"({"jsonrpc":"2.0","id":null,"error":{"code":-32000,"message":"Service Unavailable: the session ended"}})"});
+    }
+  }
+  requests_.clear();
+  if (standalone_.channel) standalone_.channel->end_stream();
+  standalone_.channel.reset();
+  pending_.clear();
+  if (config_.events && !id_.empty()) config_.events->erase_session(id_);
+  mcp_.reset();  // breaks the cycle session -> sink -> session
+  std::lock_guard reg(registry_mutex);
+  registry().erase(registered_);
+}
+
+}  // namespace lumen::transport::detail
+
+namespace lumen::transport {
+
+bool close_sse_stream(const server::request_context& ctx) {
+  auto hs = detail::http_session::find(&ctx.owning_session());
+  return hs && hs->close_request_stream(ctx.id());
+}
+
+}  // namespace lumen::transport

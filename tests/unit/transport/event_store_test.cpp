@@ -1,0 +1,66 @@
+// The in-memory SSE event store.
+#include <lumen/transport/event_store.hpp>
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+using namespace lumen::transport;
+
+namespace {
+
+std::vector<std::string> replay(memory_event_store& store, const std::string& session, event_id after, bool* complete = nullptr) {
+  std::vector<std::string> out;
+  bool c = store.replay_after(session, after, [&](const event_id& id, std::string_view m) {
+    out.push_back(id.to_string() + "=" + std::string(m));
+  });
+  if (complete) *complete = c;
+  return out;
+}
+
+}  // namespace
+
+TEST(MemoryEventStore, ReplaysOnlyTheSameStreamAfterTheId) {
+  memory_event_store store;
+  store.append("s", {1, 1}, "a");
+  store.append("s", {2, 1}, "x");
+  store.append("s", {1, 2}, "b");
+  store.append("s", {1, 3}, "c");
+  EXPECT_EQ(replay(store, "s", {1, 1}), (std::vector<std::string>{"1-2=b", "1-3=c"}));
+  EXPECT_EQ(replay(store, "s", {1, 0}), (std::vector<std::string>{"1-1=a", "1-2=b", "1-3=c"}));
+  EXPECT_EQ(replay(store, "s", {2, 0}), (std::vector<std::string>{"2-1=x"}));
+  EXPECT_TRUE(replay(store, "s", {1, 3}).empty());
+}
+
+TEST(MemoryEventStore, SessionsAreIsolated) {
+  memory_event_store store;
+  store.append("one", {1, 1}, "mine");
+  store.append("two", {1, 1}, "theirs");
+  EXPECT_EQ(replay(store, "one", {1, 0}), (std::vector<std::string>{"1-1=mine"}));
+  EXPECT_EQ(replay(store, "two", {1, 0}), (std::vector<std::string>{"1-1=theirs"}));
+  store.erase_session("one");
+  EXPECT_EQ(store.size("one"), 0u);
+  EXPECT_EQ(store.size("two"), 1u);
+}
+
+TEST(MemoryEventStore, EvictsOldestBeyondTheEventLimitAndReportsTheGap) {
+  memory_event_store store({.max_events_per_session = 2});
+  store.append("s", {1, 1}, "a");
+  store.append("s", {1, 2}, "b");
+  store.append("s", {1, 3}, "c");
+  EXPECT_EQ(store.size("s"), 2u);
+  bool complete = true;
+  EXPECT_EQ(replay(store, "s", {1, 0}, &complete), (std::vector<std::string>{"1-2=b", "1-3=c"}));
+  EXPECT_FALSE(complete);
+  EXPECT_EQ(replay(store, "s", {1, 1}, &complete), (std::vector<std::string>{"1-2=b", "1-3=c"}));
+  EXPECT_TRUE(complete);
+}
+
+TEST(MemoryEventStore, EvictsBeyondTheByteLimit) {
+  memory_event_store store({.max_events_per_session = 100, .max_bytes_per_session = 10});
+  store.append("s", {1, 1}, "123456");
+  store.append("s", {1, 2}, "789012");
+  EXPECT_EQ(store.size("s"), 1u);
+  EXPECT_EQ(replay(store, "s", {1, 1}), (std::vector<std::string>{"1-2=789012"}));
+}
