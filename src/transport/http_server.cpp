@@ -56,6 +56,14 @@ struct route_entry {
 
 }  // namespace
 
+// What stop() needs of a live connection (defined below, in the anonymous namespace).
+class live_connection {
+ public:
+  virtual ~live_connection() = default;
+  /// Closes the connection on its strand (callable from any thread).
+  virtual void shut() = 0;
+};
+
 struct http_server::impl : std::enable_shared_from_this<impl> {
   explicit impl(http_server_options o) : options(std::move(o)), acceptor(io) {}
 
@@ -70,6 +78,21 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
   std::atomic<bool> started{false};
   /// Requests read whose response has not been written completely yet.
   std::atomic<std::size_t> responses_in_progress{0};
+  /// io threads still running (they return once stop() has closed everything).
+  std::atomic<std::size_t> running_threads{0};
+  /// Connections, so that stop() can close them: their pending operations hold the server.
+  std::mutex live_mutex;
+  std::vector<std::weak_ptr<live_connection>> live;
+  std::size_t prune_live_at = 64;
+
+  void track(std::weak_ptr<live_connection> c) {
+    std::lock_guard lock(live_mutex);
+    if (live.size() >= prune_live_at) {
+      std::erase_if(live, [](const auto& w) { return w.expired(); });
+      prune_live_at = std::max<std::size_t>(64, 2 * live.size());
+    }
+    live.push_back(std::move(c));
+  }
 
   std::shared_ptr<const route_entry> find_route(std::string_view path) {
     std::lock_guard lock(routes_mutex);
@@ -91,7 +114,7 @@ namespace {
 // One client connection: reads a request, dispatches it, writes the answer (whole or streamed),
 // then reads the next. Everything touching the socket runs on the connection's strand; channel
 // calls from other threads are posted there.
-class connection : public std::enable_shared_from_this<connection> {
+class connection final : public live_connection, public std::enable_shared_from_this<connection> {
  public:
   connection(tcp::socket socket, std::shared_ptr<http_server::impl> server)
       : stream_(std::move(socket)), server_(std::move(server)) {
@@ -104,6 +127,10 @@ class connection : public std::enable_shared_from_this<connection> {
   }
 
   void start() { read(); }
+
+  void shut() override {
+    asio::post(stream_.get_executor(), [self = shared_from_this()] { self->close(); });
+  }
 
   // The response channel of one request on this connection.
   class channel final : public response_channel {
@@ -171,11 +198,16 @@ class connection : public std::enable_shared_from_this<connection> {
   // `stream_start` begins watching the socket for the client going away. False when the
   // connection is closed or the client reads too slowly (the connection is then closed).
   bool post_write(std::string data, bool completes, bool keep_alive, bool stream_start = false) {
-    if (closed_) return false;
+    if (closed_ || overflowed_) return false;
     auto size = data.size();
     if (!completes && queued_bytes_.fetch_add(size) + size > server_->options.max_buffered_bytes) {
       queued_bytes_ -= size;
-      asio::post(stream_.get_executor(), [self = shared_from_this()] { self->close(); });
+      // The client reads too slowly: end its stream after what is queued (it resumes with
+      // Last-Event-ID; the event store has the rest) and close. One that does not read at all
+      // is cut by the write timeout.
+      if (!overflowed_.exchange(true)) {
+        asio::post(stream_.get_executor(), [self = shared_from_this()] { self->enqueue("0\r\n\r\n", true, false); });
+      }
       return false;
     }
     if (completes) queued_bytes_ += size;
@@ -187,7 +219,7 @@ class connection : public std::enable_shared_from_this<connection> {
     return true;
   }
 
-  bool is_open() const { return !closed_; }
+  bool is_open() const { return !closed_ && !overflowed_; }
 
  private:
   void read() {
@@ -289,7 +321,9 @@ class connection : public std::enable_shared_from_this<connection> {
       return;
     }
     writing_ = true;
-    asio::async_write(stream_.socket(), asio::buffer(queue_.front().data),
+    // A write that makes no progress for idle_timeout means the client stopped reading.
+    stream_.expires_after(server_->options.idle_timeout);
+    asio::async_write(stream_, asio::buffer(queue_.front().data),
                       [self = shared_from_this()](beast::error_code ec, std::size_t) {
                         // close() may have run while this write was in flight (a slow or
                         // departed client): the queue is then ours to discard.
@@ -340,6 +374,7 @@ class connection : public std::enable_shared_from_this<connection> {
   bool watching_ = false;
   bool read_after_watch_ = false;
   std::atomic<bool> closed_{false};
+  std::atomic<bool> overflowed_{false};
   std::atomic<std::size_t> queued_bytes_{0};
   std::string peer_address_;
   std::uint16_t peer_port_ = 0;
@@ -352,7 +387,9 @@ void http_server::impl::accept() {
     if (self->stopped || ec == asio::error::operation_aborted) return;
     if (!ec) {
       socket.set_option(tcp::no_delay(true), ec);
-      std::make_shared<connection>(std::move(socket), self)->start();
+      auto c = std::make_shared<connection>(std::move(socket), self);
+      self->track(c);
+      c->start();
     }
     self->accept();
   });
@@ -398,7 +435,11 @@ void http_server::start() {
   if (impl_->started.exchange(true)) return;
   impl_->accept();
   for (std::size_t i = 0; i < std::max<std::size_t>(1, impl_->options.threads); ++i) {
-    impl_->threads.emplace_back([io = &impl_->io] { io->run(); });
+    ++impl_->running_threads;
+    impl_->threads.emplace_back([self = impl_.get()] {
+      self->io.run();
+      --self->running_threads;
+    });
   }
 }
 
@@ -413,6 +454,19 @@ void http_server::stop() {
     while (impl_->responses_in_progress > 0 && std::chrono::steady_clock::now() < deadline) {
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
+  }
+  // Close every connection so that their pending operations end (each holds the server), let
+  // the io threads run out of work, and only then stop them.
+  {
+    std::lock_guard lock(impl_->live_mutex);
+    for (auto& w : impl_->live) {
+      if (auto c = w.lock()) c->shut();
+    }
+    impl_->live.clear();
+  }
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  while (impl_->running_threads > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
   impl_->io.stop();
   for (auto& t : impl_->threads) {

@@ -128,10 +128,13 @@ void http_session::send(std::string message, const server::outgoing_context& ctx
     }
   }
   if (closed_) return;
-  // Not tied to an open request: the standalone GET stream.
-  if (standalone_.channel && standalone_.channel->is_open()) {
+  // Not tied to an open request: the standalone GET stream. Once a client has opened it, every
+  // message gets its event id and goes to the store even while the stream is down, so a client
+  // that lost the stream resumes with Last-Event-ID and misses nothing (within the store's limits).
+  if (standalone_.channel && !standalone_.channel->is_open()) standalone_.channel.reset();
+  if (standalone_.channel || (standalone_.streaming && config_.events)) {
     emit_locked(standalone_, message);
-    if (standalone_.channel) return;
+    return;
   }
   pending_.push_back(std::move(message));
   if (pending_.size() > config_.max_pending_messages) pending_.pop_front();

@@ -127,3 +127,44 @@ TEST_F(HttpErrors, TooManyRequestsInFlight_Is429) {
   expect_jsonrpc_error(c.request("POST", "/mcp", with_session(sid), call_body(3, "echo")), 429);
   gate_.open();
 }
+
+TEST_F(HttpErrors, ReaderThatStopsReading_IsDisconnected_NotBufferedWithoutBound) {
+  // 256 KiB may wait for one connection; the flood is 32 MiB. The server closes the stalled
+  // connection instead of holding the rest, and the events stay resumable from the store
+  // (itself bounded).
+  start({.event_limits = {.max_events_per_session = 100000, .max_bytes_per_session = 64 * 1024 * 1024}},
+        {.max_buffered_bytes = 256 * 1024});
+  http_test_client c(port());
+  auto sid = open_session(c);
+  http_test_client stalled(port(), 16 * 1024);
+  stalled.send("GET", "/mcp", get_headers(sid));
+  std::vector<sse_event> events;
+  bool done = false;
+  stalled.read_events(1, events, done);
+  ASSERT_EQ(events.size(), 1u);  // priming; then it stops reading
+  auto r = c.request("POST", "/mcp", with_session(sid), call_body(2, "flood", R"({"count":2048,"size":16384})"));
+  EXPECT_EQ(r.status, 200u) << "the request's own answer is not held up by the stalled stream";
+  // Now read what the server kept for the stalled connection (its queue, plus what the kernels'
+  // socket buffers hold): the stream ends well before the 2048 events.
+  stalled.read_events(100000, events, done, std::chrono::seconds(10));
+  EXPECT_TRUE(done) << "the server ends the stream it stopped feeding";
+  EXPECT_LT(events.size(), 1024u) << "the server buffered a stalled stream without bound";
+  ASSERT_GE(events.size(), 2u);
+  // Resuming after the last event received replays the rest from the event store; a replay larger
+  // than the per-connection limit is cut too, so the client resumes again, each time further on.
+  std::vector<sse_event> received(events.begin() + 1, events.end());
+  for (int attempt = 0; attempt < 200 && received.size() < 2048; ++attempt) {
+    http_test_client resumed(port());
+    auto h = get_headers(sid);
+    h.emplace_back("Last-Event-ID", received.back().id);
+    resumed.send("GET", "/mcp", h);
+    std::vector<sse_event> more;
+    resumed.read_events(2048 - received.size(), more, done, std::chrono::seconds(5));
+    if (more.empty()) break;  // no progress: fail below
+    received.insert(received.end(), more.begin(), more.end());
+  }
+  ASSERT_EQ(received.size(), 2048u) << "every message arrives, across reconnections";
+  for (std::size_t i = 0; i < received.size(); ++i) {
+    ASSERT_EQ(received[i].id, "0-" + std::to_string(i + 1)) << "exactly once, in order";
+  }
+}

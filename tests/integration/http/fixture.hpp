@@ -79,6 +79,19 @@ class http_fixture : public ::testing::Test {
                                   {{"level", "info"}, {"data", std::string(get_string(args, "text").value_or(""))}});
       return tool_result::text("notified");
     });
+    srv_->add_tool({.name = "flood"}, [](const json::object& args, request_context& ctx) {
+      // `count` session messages of `size` bytes each, for the standalone stream.
+      auto number = [&](std::string_view key, std::int64_t fallback) {
+        auto it = args.find(key);
+        return it != args.end() && it->value().is_int64() ? it->value().as_int64() : fallback;
+      };
+      auto count = number("count", 1);
+      std::string payload(static_cast<std::size_t>(number("size", 16)), 'x');
+      for (std::int64_t i = 0; i < count; ++i) {
+        ctx.owning_session().notify("notifications/message", {{"level", "info"}, {"data", payload}});
+      }
+      return tool_result::text("flooded");
+    });
     srv_->add_tool({.name = "slow"}, [](const json::object&, request_context&) {
       std::this_thread::sleep_for(std::chrono::milliseconds(300));
       return tool_result::text("slow done");

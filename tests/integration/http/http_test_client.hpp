@@ -72,7 +72,10 @@ class http_test_client {
  public:
   using headers_t = std::vector<std::pair<std::string, std::string>>;
 
-  explicit http_test_client(std::uint16_t port) : socket_(io_) {
+  /// `receive_buffer`: a small SO_RCVBUF makes a client that does not read fill up quickly.
+  explicit http_test_client(std::uint16_t port, int receive_buffer = 0) : socket_(io_) {
+    socket_.open(boost::asio::ip::tcp::v4());
+    if (receive_buffer > 0) socket_.set_option(boost::asio::socket_base::receive_buffer_size(receive_buffer));
     socket_.connect({boost::asio::ip::make_address("127.0.0.1"), port});
   }
 
