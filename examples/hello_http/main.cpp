@@ -2,17 +2,8 @@
 //   hello_http --port 8080        (or --port 0 for a free port; --stdio for stdio)
 #include <lumen/transport/serve.hpp>
 
-#include <iostream>
-
 int main(int argc, char** argv) {
   using namespace lumen;
-  transport::serve_options options;
-  try {
-    options = transport::parse_serve_options(argc, argv);
-  } catch (const std::exception& e) {
-    std::cerr << "hello_http: " << e.what() << "\nusage: hello_http [--host H] [--port N] [--path P] [--stateless | --stdio]\n";
-    return 2;
-  }
   server::server srv({.name = "hello-http", .version = "1.0.0"});
   srv.add_tool({.name = "greet",
                 .description = "Greets someone by name",
@@ -22,5 +13,5 @@ int main(int argc, char** argv) {
                [](const json::object& args, server::request_context&) {
                  return server::tool_result::text("Hello, " + std::string(get_string(args, "name").value_or("world")) + "!");
                });
-  return transport::serve(srv, options);
+  return transport::serve(srv, argc, argv);
 }

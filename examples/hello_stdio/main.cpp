@@ -1,6 +1,6 @@
-// The smallest Lumen server: one typed tool, served over stdio.
+// The smallest Lumen server: one typed tool, served over stdio (or Streamable HTTP with --port N).
 #include <lumen/server/typed_tool.hpp>
-#include <lumen/transport/stdio.hpp>
+#include <lumen/transport/serve.hpp>
 
 #include <boost/describe.hpp>
 
@@ -9,10 +9,10 @@ struct greet_args {
 };
 BOOST_DESCRIBE_STRUCT(greet_args, (), (name))
 
-int main() {
+int main(int argc, char** argv) {
   lumen::server::server srv({.name = "hello", .version = "1.0.0"});
   lumen::server::add_typed_tool<greet_args>(
       srv, {.name = "greet", .description = "Says hello to someone"},
       [](const greet_args& in) { return "Hello, " + in.name + "!"; });
-  lumen::transport::run_stdio(srv);
+  return lumen::transport::serve(srv, argc, argv, {.stdio = true});
 }

@@ -21,4 +21,9 @@ int serve(server::server& srv, const serve_options& options,
           std::shared_ptr<http_request_observer> observer = nullptr,
           const std::function<void(http_server&)>& setup = {});
 
+/// The command line of every example server (see parse_serve_options), then serve(): a bad
+/// argument prints a one-line error and the usage to stderr and returns 2.
+///   int main(int argc, char** argv) { ...; return lumen::transport::serve(srv, argc, argv); }
+int serve(server::server& srv, int argc, char** argv, serve_options defaults = {});
+
 }  // namespace lumen::transport
