@@ -8,12 +8,11 @@
 #include <lumen/telemetry/telemetry.hpp>
 #include <lumen/transport/http_server.hpp>
 #include <lumen/transport/serve.hpp>
+#include <lumen/transport/stop_signal.hpp>
 #include <lumen/viewer/trace_viewer.hpp>
 
-#include <csignal>
 #include <functional>
 #include <iostream>
-#include <pthread.h>
 #include <string>
 #include <vector>
 
@@ -120,12 +119,7 @@ int run_demo(const std::vector<std::string>& args) {
     std::cerr << "lumen demo: " << e.what() << "\nusage: lumen demo [--host HOST] [--port PORT] [--no-client]\n";
     return 2;
   }
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  std::signal(SIGPIPE, SIG_IGN);
+  transport::stop_signal stop;
 
   auto store = std::make_shared<viewer::span_store>(o.store_capacity);
   auto server_telemetry = telemetry::runtime::create(
@@ -173,8 +167,7 @@ int run_demo(const std::vector<std::string>& args) {
   std::cout << "demo ready: " << store->list_traces({.limit = 10000}).size() << " traces, " << store->size()
             << " spans. Open the viewer in a browser; Ctrl-C stops the demo." << std::endl;
 
-  int received = 0;
-  sigwait(&signals, &received);
+  stop.wait();
   std::cout << "stopping" << std::endl;
   endpoint.shutdown();
   http->stop();

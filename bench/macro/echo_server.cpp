@@ -7,10 +7,9 @@
 #include <lumen/trace/sampler.hpp>
 #include <lumen/transport/http_server.hpp>
 #include <lumen/transport/stdio.hpp>
+#include <lumen/transport/stop_signal.hpp>
 
-#include <csignal>
 #include <iostream>
-#include <pthread.h>
 #include <string>
 
 int main(int argc, char** argv) {
@@ -52,11 +51,7 @@ int main(int argc, char** argv) {
     transport::run_stdio(srv);
     return 0;
   }
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  transport::stop_signal stop;
   transport::endpoint_options eo;
   eo.stateless = stateless;
   eo.always_stream = sse;
@@ -69,8 +64,7 @@ int main(int argc, char** argv) {
   http.mount(endpoint);
   http.start();
   std::cout << "listening on " << http.base_url() << "/mcp" << std::endl;
-  int sig = 0;
-  sigwait(&signals, &sig);
+  stop.wait();
   endpoint.shutdown();
   http.stop();
   tel->shutdown();

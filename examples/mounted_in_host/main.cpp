@@ -11,6 +11,7 @@
 #include <lumen/trace/propagation.hpp>
 #include <lumen/transport/serve.hpp>
 #include <lumen/transport/stdio.hpp>
+#include <lumen/transport/stop_signal.hpp>
 #include <lumen/transport/streamable_http.hpp>
 #include <lumen/viewer/trace_viewer.hpp>
 
@@ -20,12 +21,10 @@
 
 #include <atomic>
 #include <condition_variable>
-#include <csignal>
 #include <cstdio>
 #include <iostream>
 #include <list>
 #include <mutex>
-#include <pthread.h>
 #include <string>
 #include <sys/socket.h>
 #include <thread>
@@ -222,12 +221,7 @@ int main(int argc, char** argv) {
     return 0;
   }
 
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  std::signal(SIGPIPE, SIG_IGN);
+  transport::stop_signal stop;
 
   asio::io_context io;
   tcp::acceptor acceptor(io);
@@ -280,8 +274,7 @@ int main(int argc, char** argv) {
   });
 
   std::cout << "listening on http://" << options.host << ":" << port << options.path << std::endl;
-  int received = 0;
-  sigwait(&signals, &received);
+  stop.wait();
   std::cerr << "mounted_in_host: stopping\n";
   mcp.shutdown();  // answers what is in flight and ends the SSE streams
   ::shutdown(acceptor.native_handle(), SHUT_RDWR);

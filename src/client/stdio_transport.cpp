@@ -296,6 +296,9 @@ void stdio_transport::read_stderr() {
         }
       },
       {});
+  std::lock_guard lock(state_mutex_);
+  stderr_ended_ = true;
+  stderr_ended_cv_.notify_all();
 }
 
 bool stdio_transport::try_reap() {
@@ -352,6 +355,12 @@ std::string stdio_transport::describe_exit() {
     }
   } else {
     text = "server process closed its stdout";
+  }
+  {
+    // A server that died usually said why on stderr just before: let the reader catch up (a
+    // grandchild may hold stderr open, hence the bound).
+    std::unique_lock lock(state_mutex_);
+    stderr_ended_cv_.wait_for(lock, std::chrono::milliseconds(500), [&] { return stderr_ended_; });
   }
   auto tail = stderr_tail();
   if (!tail.empty()) {

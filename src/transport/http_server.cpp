@@ -300,11 +300,11 @@ class connection final : public live_connection, public std::enable_shared_from_
       self->watching_ = false;
       if (ec) return self->close();
       self->buffer_.commit(n);
+      // Bytes arrived (the client's next request, pipelined): it is alive, so stop watching.
+      // Re-arming would wait for more input the client may never send (it waits for us).
       if (self->read_after_watch_) {
         self->read_after_watch_ = false;
         self->read();
-      } else if (self->busy_) {
-        self->watch_for_disconnect();
       }
     });
   }

@@ -2,10 +2,9 @@
 #include <lumen/transport/serve.hpp>
 
 #include <lumen/transport/stdio.hpp>
+#include <lumen/transport/stop_signal.hpp>
 
-#include <csignal>
 #include <iostream>
-#include <pthread.h>
 #include <memory>
 #include <stdexcept>
 
@@ -17,14 +16,7 @@ int serve(server::server& srv, const serve_options& options, std::shared_ptr<htt
     run_stdio(srv);
     return 0;
   }
-  // Block the stop signals in every thread; this one waits for them.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  std::signal(SIGPIPE, SIG_IGN);
-
+  stop_signal stop;  // before anything can fail or a thread can start
   endpoint_options eo;
   eo.path = options.path;
   eo.stateless = options.stateless;
@@ -42,9 +34,8 @@ int serve(server::server& srv, const serve_options& options, std::shared_ptr<htt
   if (setup) setup(http);
   http.start();
   std::cout << "listening on " << http.base_url() << options.path << std::endl;
-  int received = 0;
-  sigwait(&signals, &received);
-  std::cerr << "lumen: stopping (" << (received == SIGINT ? "SIGINT" : "SIGTERM") << ")\n";
+  int received = stop.wait();
+  std::cerr << "lumen: stopping (" << stop_signal::name(received) << ")\n";
   endpoint.shutdown();
   http.stop();
   return 0;

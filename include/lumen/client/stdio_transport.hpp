@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <deque>
 #include <functional>
@@ -82,6 +83,8 @@ class stdio_transport : public transport {
   mutable std::mutex state_mutex_;
   std::optional<int> exit_status_;
   std::deque<std::string> stderr_tail_;
+  bool stderr_ended_ = false;  // the server's stderr reached EOF
+  std::condition_variable stderr_ended_cv_;
 };
 
 }  // namespace lumen::client
