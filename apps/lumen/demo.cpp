@@ -57,9 +57,33 @@ demo_options parse(const std::vector<std::string>& args) {
   return o;
 }
 
-// The scripted session: a traced Lumen client (CLIENT spans, context in _meta and headers), then
-// an untraced one (no _meta: the MCP spans hang under the HTTP spans).
-void run_scripted_client(const std::string& url, const std::shared_ptr<telemetry::runtime>& client_telemetry) {
+// A simulated instrumented gateway between the client and the server: it starts its own trace
+// (as edge proxies often do) and forwards its span in the `traceparent` header, while `_meta`
+// still carries the client's context. The server's MCP span then has the client span as parent
+// and a Link into the gateway's trace.
+client::request_interceptor through_gateway(client::request_interceptor client_side,
+                                            std::shared_ptr<telemetry::runtime> gateway) {
+  return [client_side = std::move(client_side), gateway = std::move(gateway)](client::outgoing_message& m) {
+    client_side(m);
+    auto span = gateway->tracer()->start_span(
+        "POST /mcp", {.kind = trace::span_kind::server, .root = true,
+                      .attributes = {{"http.request.method", std::string("POST")}, {"http.route", std::string("/mcp")}}});
+    std::erase_if(m.headers, [](const auto& h) { return transport::iequals(h.first, "traceparent") || transport::iequals(h.first, "tracestate"); });
+    m.headers.emplace_back("traceparent", trace::format_traceparent(span.context()));
+    auto inner = std::move(m.on_complete);
+    m.on_complete = [inner = std::move(inner), span](const json::value* result, const client::client_error* error) mutable {
+      if (inner) inner(result, error);
+      span.end();
+    };
+    if (!m.id) span.end();
+  };
+}
+
+// The scripted session: a traced Lumen client (CLIENT spans, context in _meta and headers), the
+// same through an instrumented gateway (the Link crosses into the gateway's trace), then an
+// untraced client (no _meta: the MCP spans hang under the HTTP spans).
+void run_scripted_client(const std::string& url, const std::shared_ptr<telemetry::runtime>& client_telemetry,
+                         const std::shared_ptr<telemetry::runtime>& gateway_telemetry) {
   struct step {
     std::string label;
     std::function<void(client::client&)> run;
@@ -75,11 +99,14 @@ void run_scripted_client(const std::string& url, const std::shared_ptr<telemetry
       {"resources/read", [](client::client& c) { c.read_resource("lumen://docs/tracing"); }},
       {"prompts/get trip_planner", [](client::client& c) { c.get_prompt("trip_planner", {{"city", "Paris"}}); }},
   };
+  std::vector<step> gatewayed{
+      {"get_weather Paris (through the gateway)", [](client::client& c) { c.call_tool("get_weather", {{"city", "Paris"}}); }},
+  };
   std::vector<step> untraced{
       {"get_weather Tokyo (no _meta)", [](client::client& c) { c.call_tool("get_weather", {{"city", "Tokyo"}}); }},
       {"check_inventory A-7 (no _meta)", [](client::client& c) { c.call_tool("check_inventory", {{"sku", "A-7"}}); }},
   };
-  const std::size_t total = traced.size() + untraced.size();
+  const std::size_t total = traced.size() + gatewayed.size() + untraced.size();
   std::size_t done = 0;
   auto run = [&](client::client& c, std::vector<step>& steps) {
     for (auto& s : steps) {
@@ -98,6 +125,14 @@ void run_scripted_client(const std::string& url, const std::shared_ptr<telemetry
                       .interceptor = client_telemetry->client_interceptor("tcp")});
     c.connect();
     run(c, traced);
+    c.close();
+  }
+  {
+    client::client c(std::make_unique<client::http_transport>(client::http_options{.url = url}),
+                     {.info = {.name = "lumen-demo-client", .version = "0.1.0"},
+                      .interceptor = through_gateway(client_telemetry->client_interceptor("tcp"), gateway_telemetry)});
+    c.connect();
+    run(c, gatewayed);
     c.close();
   }
   {
@@ -155,12 +190,15 @@ int run_demo(const std::vector<std::string>& args) {
     std::cout << "running the scripted client:" << std::endl;
     auto client_telemetry = telemetry::runtime::create(
         {.service_name = "lumen-demo-client", .service_version = "0.1.0", .mode = telemetry::telemetry_mode::full, .span_store = store});
+    auto gateway_telemetry = telemetry::runtime::create(
+        {.service_name = "edge-gateway", .service_version = "0.1.0", .mode = telemetry::telemetry_mode::full, .span_store = store});
     try {
-      run_scripted_client(url, client_telemetry);
+      run_scripted_client(url, client_telemetry, gateway_telemetry);
     } catch (const std::exception& e) {
       std::cerr << "lumen demo: the scripted client failed: " << e.what() << "\n";
     }
     client_telemetry->force_flush();
+    gateway_telemetry->force_flush();
   }
   server_telemetry->force_flush();
   std::cout << "trace viewer: " << http->base_url() << viewer.base_path() << "/" << std::endl;

@@ -27,7 +27,11 @@ runtime::runtime(telemetry_options options)
   p.limits = trace::span_limits::from_environment();
   p.disabled = mode_ != telemetry_mode::full;
   if (mode_ == telemetry_mode::full) {
-    if (trace::otlp_http_options::configured_in_environment()) {
+    const bool otlp = trace::otlp_http_options::configured_in_environment();
+    if (!otlp && !options_.span_store && options_.default_span_store_capacity > 0) {
+      options_.span_store = std::make_shared<viewer::span_store>(options_.default_span_store_capacity);
+    }
+    if (otlp) {
       try {
         p.processors.push_back(std::make_shared<trace::batch_span_processor>(
             std::make_shared<trace::otlp_http_exporter>(trace::otlp_http_options::from_environment())));

@@ -1,8 +1,9 @@
 // Browser test of the embedded trace viewer in headless Chromium (Debian's, driven by
 // playwright-core). Starts `lumen demo --port 0`, waits until its scripted client is done, opens
 // the viewer, opens a trace made by a client that sent `_meta` context through the HTTP layer,
-// checks that the MCP span shows its parent and one Link to the HTTP span, follows the Link, and
-// saves a screenshot. Usage: node viewer_test.mjs PATH_TO_LUMEN SCREENSHOT_DIR
+// checks that the MCP span shows its parent and one Link to the HTTP span, follows the Link, then
+// follows a Link into another trace (a request through the demo's instrumented gateway), and
+// saves screenshots. Usage: node viewer_test.mjs PATH_TO_LUMEN SCREENSHOT_DIR
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -76,7 +77,36 @@ try {
   assert.equal(await page.locator('[data-testid="trace-id"]').innerText(), linkedTrace);
   assert.match(await page.locator('[data-testid="span-name"]').innerText(), /^POST \/mcp$/);
   await page.screenshot({ path: path.join(screenshotDir, 'viewer-http-span.png'), fullPage: true });
-  console.log(`ok - viewer shows parent and Link; screenshots in ${screenshotDir}`);
+
+  // A Link into another trace: the demo's request through the instrumented gateway. Its MCP span's
+  // parent is the client span; its Link is the HTTP span, which lives in the gateway's trace.
+  const api = viewerUrl.replace(/\/$/, '') + '/api';
+  const listed = await (await fetch(`${api}/traces?tool=get_weather&limit=1000`)).json();
+  let crossing;
+  for (const t of listed.traces) {
+    const { spans } = await (await fetch(`${api}/traces/${t.traceId}`)).json();
+    const mcp = spans.find((s) => s.kind === 2 && s.name === 'tools/call get_weather' && s.links.length === 1 &&
+      s.links[0].traceId !== s.traceId);
+    if (mcp) { crossing = mcp; break; }
+  }
+  assert.ok(crossing, 'the demo made an MCP span whose Link points into another trace (the gateway request)');
+  await page.goto(`${viewerUrl}#/trace/${crossing.traceId}/${crossing.spanId}`);
+  await page.waitForFunction((id) => document.querySelector('[data-testid="span-id"]')?.innerText === id, crossing.spanId);
+  const crossLink = page.locator('[data-testid="span-details"] [data-testid="span-link"]');
+  assert.equal(await crossLink.count(), 1);
+  await crossLink.first().click();
+  const target = crossing.links[0];
+  await page.waitForFunction((id) => document.querySelector('[data-testid="span-id"]')?.innerText === id, target.spanId);
+  assert.equal(await page.locator('[data-testid="trace-id"]').innerText(), target.traceId, 'the viewer jumped to the other trace');
+  assert.notEqual(target.traceId, crossing.traceId);
+  assert.match(await page.locator('[data-testid="span-name"]').innerText(), /^POST \/mcp$/);
+  const gatewayTrace = await (await fetch(`${api}/traces/${target.traceId}`)).json();
+  const httpSpan = gatewayTrace.spans.find((s) => s.spanId === target.spanId);
+  const gatewaySpan = gatewayTrace.spans.find((s) => s.service === 'edge-gateway');
+  assert.ok(gatewaySpan, 'the gateway span is in the linked trace');
+  assert.equal(httpSpan.parentSpanId, gatewaySpan.spanId, "the server's HTTP span is parented by the gateway's header");
+  await page.screenshot({ path: path.join(screenshotDir, 'viewer-cross-trace-link.png'), fullPage: true });
+  console.log(`ok - viewer shows parent and Link, follows Links within and across traces; screenshots in ${screenshotDir}`);
 } finally {
   await browser.close();
   demo.kill('SIGINT');

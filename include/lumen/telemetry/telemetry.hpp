@@ -36,9 +36,12 @@ struct telemetry_options {
   std::string service_version;
   /// Default: LUMEN_TELEMETRY (off|propagation|full), else full; OTEL_SDK_DISABLED=true means off.
   std::optional<telemetry_mode> mode;
-  /// Where spans go. Default: OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT or
-  /// OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is set, and `span_store` when given.
+  /// Where spans go: OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT or
+  /// OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is set, and `span_store` when given. With neither, an
+  /// in-process span store of `default_span_store_capacity` spans (0: none) is created, so that
+  /// spans can be seen without a collector (runtime::span_store(), viewer::trace_viewer).
   std::shared_ptr<viewer::span_store> span_store;
+  std::size_t default_span_store_capacity = 4096;
   /// Extra processors (e.g. a simple processor over an in-memory exporter in tests).
   std::vector<std::shared_ptr<trace::span_processor>> processors;
   /// Sampler; default from OTEL_TRACES_SAMPLER (parentbased_always_on).
@@ -63,6 +66,8 @@ class runtime : public std::enable_shared_from_this<runtime> {
   const telemetry_options& options() const noexcept { return options_; }
   const std::shared_ptr<trace::tracer_provider>& provider() const noexcept { return provider_; }
   const std::shared_ptr<trace::tracer>& tracer() const noexcept { return tracer_; }
+  /// The span store spans are exported to (the given one or the default); nullptr when none.
+  const std::shared_ptr<viewer::span_store>& span_store() const noexcept { return options_.span_store; }
   lumen::telemetry::meter& meter() noexcept { return meter_; }
   /// The value for mcp.session.id (hashed unless raw_session_id).
   std::string session_attribute(std::string_view session_id) const;
