@@ -19,6 +19,29 @@ void put_icons(json::object& o, const std::vector<icon>& icons) {
   o.emplace("icons", std::move(a));
 }
 
+// Reads `icons` (skipping entries that are not objects with a string `src`).
+std::vector<icon> get_icons(const json::object& o) {
+  std::vector<icon> out;
+  auto const* a = o.if_contains("icons");
+  if (!a || !a->is_array()) return out;
+  for (const auto& v : a->get_array()) {
+    if (!v.is_object()) continue;
+    const auto& io = v.get_object();
+    auto src = get_string(io, "src");
+    if (!src) continue;
+    icon i{.src = std::string(*src)};
+    if (auto m = get_string(io, "mimeType")) i.mime_type = std::string(*m);
+    if (auto const* sizes = io.if_contains("sizes"); sizes && sizes->is_array()) {
+      for (const auto& size : sizes->get_array()) {
+        if (size.is_string()) i.sizes.emplace_back(size.get_string());
+      }
+    }
+    if (auto t = get_string(io, "theme")) i.theme = std::string(*t);
+    out.push_back(std::move(i));
+  }
+  return out;
+}
+
 }  // namespace
 
 json::object icon::to_json() const {
@@ -49,6 +72,7 @@ implementation implementation::from_json(const json::object& o) {
   if (auto v = get_string(o, "title")) i.title = std::string(*v);
   if (auto v = get_string(o, "description")) i.description = std::string(*v);
   if (auto v = get_string(o, "websiteUrl")) i.website_url = std::string(*v);
+  i.icons = get_icons(o);
   return i;
 }
 

@@ -18,6 +18,14 @@ bool allowed_before_initialize(std::string_view method) {
 
 }  // namespace
 
+struct session::batch_reply {
+  std::mutex mutex;
+  // Answers still awaited, plus one held by handle_batch until every element is dispatched (so
+  // that a fast first answer cannot send the array before the later elements are counted).
+  std::size_t outstanding = 1;
+  json::array responses;
+};
+
 session::session(server& owner, std::shared_ptr<message_sink> sink, std::string id)
     : server_(owner), sink_(std::move(sink)), id_(std::move(id)) {}
 
@@ -112,23 +120,62 @@ void session::handle_batch(const jsonrpc::batch& b, const inbound_context& origi
                  {});
     return;
   }
-  // 2025-03-26 allowed batches: each element is handled as if it had arrived alone.
+  // 2025-03-26 allowed batches (JSON-RPC 2.0 section 6): each element is handled as if it had
+  // arrived alone, but the answers to its requests (and the errors for its invalid elements) go
+  // back together as one array; notifications and responses contribute nothing, and a batch of
+  // only those gets no answer at all.
+  auto reply = std::make_shared<batch_reply>();
   for (const auto& element : b.elements) {
     auto r = jsonrpc::from_json(element);
     if (auto* err = std::get_if<jsonrpc::error_response>(&r)) {
-      send_message(*err, {});
-    } else {
-      receive(std::get<jsonrpc::message>(std::move(r)), origin);
+      std::lock_guard lock(reply->mutex);
+      reply->responses.push_back(jsonrpc::to_json(*err));
+      continue;
     }
+    auto& m = std::get<jsonrpc::message>(r);
+    if (auto* req = std::get_if<jsonrpc::request>(&m)) {
+      if (is_closed()) break;
+      {
+        std::lock_guard lock(reply->mutex);
+        ++reply->outstanding;
+      }
+      handle_request(std::move(*req), origin, reply);
+    } else {
+      receive(std::move(m), origin);
+    }
+  }
+  deliver(reply, nullptr, {});
+}
+
+void session::deliver(const std::shared_ptr<batch_reply>& batch, const jsonrpc::message* answer,
+                      const outgoing_context& context) {
+  if (!batch) {
+    if (answer) send_message(*answer, context);
+    return;
+  }
+  json::array responses;
+  {
+    std::lock_guard lock(batch->mutex);
+    if (answer) batch->responses.push_back(jsonrpc::to_json(*answer));
+    if (--batch->outstanding > 0) return;
+    responses = std::move(batch->responses);
+  }
+  if (responses.empty() || !sink_) return;
+  try {
+    sink_->send(json::serialize(responses), {});
+  } catch (const std::exception& e) {
+    std::cerr << "lumen: session " << id_ << ": failed to send a batch response: " << e.what() << '\n';
   }
 }
 
-void session::answer_inline(const jsonrpc::request& req, const jsonrpc::message& answer, operation_scope* scope) {
-  send_message(answer, {req.id, true});
+void session::answer_inline(const jsonrpc::request& req, const jsonrpc::message& answer, operation_scope* scope,
+                            const std::shared_ptr<batch_reply>& batch) {
+  deliver(batch, &answer, {req.id, true});
   if (scope) scope->finish(&answer);
 }
 
-void session::handle_request(jsonrpc::request req, const inbound_context& origin) {
+void session::handle_request(jsonrpc::request req, const inbound_context& origin,
+                             std::shared_ptr<batch_reply> batch) {
   std::shared_ptr<operation_scope> scope;
   if (auto const& observer = server_.options().observer) scope = observer->start_incoming(*this, req, origin);
 
@@ -137,7 +184,7 @@ void session::handle_request(jsonrpc::request req, const inbound_context& origin
                   jsonrpc::make_error(req.id, jsonrpc::error_codes::invalid_request,
                                       "Invalid Request: the session is not initialized; send "
                                       "\"initialize\" first"),
-                  scope.get());
+                  scope.get(), batch);
     return;
   }
   if (req.method == "initialize") {
@@ -145,23 +192,24 @@ void session::handle_request(jsonrpc::request req, const inbound_context& origin
       answer_inline(req,
                     jsonrpc::make_error(req.id, jsonrpc::error_codes::invalid_request,
                                         "Invalid Request: the session is already initialized"),
-                    scope.get());
+                    scope.get(), batch);
       return;
     }
     try {
-      answer_inline(req, jsonrpc::response{req.id, handle_initialize(req.params)}, scope.get());
+      answer_inline(req, jsonrpc::response{req.id, handle_initialize(req.params)}, scope.get(), batch);
     } catch (const mcp_error& e) {
-      answer_inline(req, jsonrpc::error_response{req.id, e.to_error_object()}, scope.get());
+      answer_inline(req, jsonrpc::error_response{req.id, e.to_error_object()}, scope.get(), batch);
     }
     return;
   }
   if (req.method == "ping") {
-    answer_inline(req, jsonrpc::response{req.id, json::object{}}, scope.get());
+    answer_inline(req, jsonrpc::response{req.id, json::object{}}, scope.get(), batch);
     return;
   }
 
   auto entry = std::make_shared<in_flight_request>();
   entry->scope = std::move(scope);
+  entry->batch = std::move(batch);
   {
     std::lock_guard lock(mutex_);
     if (!in_flight_.emplace(req.id, entry).second) {
@@ -169,7 +217,7 @@ void session::handle_request(jsonrpc::request req, const inbound_context& origin
                     jsonrpc::make_error(req.id, jsonrpc::error_codes::invalid_request,
                                         "Invalid Request: request id " + req.id.to_string() +
                                             " is already in use by a request in flight"),
-                    entry->scope.get());
+                    entry->scope.get(), entry->batch);
       return;
     }
     ++running_handlers_;
@@ -204,7 +252,7 @@ void session::run_handler(jsonrpc::request req, std::shared_ptr<in_flight_reques
   }
   // A cancelled request gets no response (MCP cancellation rules).
   if (token.is_cancelled()) answer.reset();
-  if (answer) send_message(*answer, reply);
+  deliver(entry->batch, answer ? &*answer : nullptr, reply);
   if (scope) scope->finish(answer ? &*answer : nullptr);
   finish_request(req.id);
 }

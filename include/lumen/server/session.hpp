@@ -82,9 +82,13 @@ class session : public std::enable_shared_from_this<session> {
 
  private:
   enum class state { awaiting_initialize, initialized, closed };
+  // The responses to the requests of one JSON-RPC batch (2025-03-26), sent together as one
+  // array once every element has been answered (session.cpp).
+  struct batch_reply;
   struct in_flight_request {
     cancellation_source source;
     std::shared_ptr<operation_scope> scope;
+    std::shared_ptr<batch_reply> batch;  // null for a request that arrived alone
   };
   struct pending_request {
     std::mutex mutex;
@@ -92,12 +96,18 @@ class session : public std::enable_shared_from_this<session> {
     std::optional<client_response> result;
   };
 
-  void handle_request(jsonrpc::request req, const inbound_context& origin);
+  void handle_request(jsonrpc::request req, const inbound_context& origin,
+                      std::shared_ptr<batch_reply> batch = nullptr);
   void handle_notification(const jsonrpc::notification& n, const inbound_context& origin);
   void handle_response(const jsonrpc::request_id& id, client_response result);
   void handle_batch(const jsonrpc::batch& b, const inbound_context& origin);
   void run_handler(jsonrpc::request req, std::shared_ptr<in_flight_request> entry);
-  void answer_inline(const jsonrpc::request& req, const jsonrpc::message& answer, operation_scope* scope);
+  void answer_inline(const jsonrpc::request& req, const jsonrpc::message& answer, operation_scope* scope,
+                     const std::shared_ptr<batch_reply>& batch);
+  // Sends `answer` (when not null) alone, or adds it to `batch` and sends the batch's array when
+  // it was the last one awaited.
+  void deliver(const std::shared_ptr<batch_reply>& batch, const jsonrpc::message* answer,
+               const outgoing_context& context);
   json::value dispatch(const jsonrpc::request& req, cancellation_token token);
   json::object handle_initialize(const json::object& params);
   void send_message(const jsonrpc::message& m, const outgoing_context& context);

@@ -7,8 +7,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
+#include <latch>
 #include <thread>
+#include <utility>
 
 namespace lumen::server {
 namespace {
@@ -29,6 +32,17 @@ std::string initialize_request(int id = 1, std::string_view version = "2025-11-2
 }
 
 int error_code(const json::value& response) { return static_cast<int>(response.at("error").at("code").as_int64()); }
+
+// Opens a latch once: on now(), or when the test leaves early, so that a blocked handler never
+// outlives the test (the server's destructor waits for its workers).
+struct latch_opener {
+  std::latch& latch;
+  bool done = false;
+  void now() {
+    if (!std::exchange(done, true)) latch.count_down();
+  }
+  ~latch_opener() { now(); }
+};
 
 class SessionTest : public ::testing::Test {
  protected:
@@ -123,11 +137,113 @@ TEST_F(SessionTest, BatchesAreRejectedForCurrentRevisions) {
   EXPECT_TRUE(e.at("id").is_null());
 }
 
-TEST_F(SessionTest, BatchesAreServedFor20250326) {
+// The ids of the elements of a batch response, sorted (JSON-RPC lets the server answer in any order).
+std::vector<std::string> batch_ids(const json::value& answer) {
+  std::vector<std::string> ids;
+  for (const auto& r : answer.as_array()) ids.push_back(json::serialize(r.at("id")));
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+class BatchTest : public SessionTest {
+ protected:
+  // Feeds `text` to a session at 2025-03-26, then a ping, and returns what came before the ping's answer.
+  std::vector<json::value> answers_to(std::string_view text) {
+    auto s = open({}, "2025-03-26");
+    s->receive(text);
+    EXPECT_TRUE(s->wait_idle(5s));
+    s->receive(request(999, "ping"));
+    sink_->wait_response(999);
+    std::vector<json::value> out;
+    for (const auto& e : sink_->entries()) {
+      if (e.message.is_object() && e.message.as_object().contains("id") && e.message.at("id") == json::value(999)) break;
+      out.push_back(e.message);
+    }
+    return out;
+  }
+};
+
+TEST_F(BatchTest, RequestsOf20250326BatchAreAnsweredInOneArray) {
+  srv_.add_tool({.name = "t"}, [](const json::object&, request_context&) { return tool_result::text("x"); });
+  auto answers = answers_to(R"([{"jsonrpc":"2.0","id":7,"method":"ping"},)"
+                            R"({"jsonrpc":"2.0","id":"eight","method":"tools/list"},)"
+                            R"({"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"t"}}])");
+  ASSERT_EQ(answers.size(), 1u) << "one message for the whole batch";
+  ASSERT_TRUE(answers[0].is_array());
+  EXPECT_EQ(batch_ids(answers[0]), (std::vector<std::string>{"\"eight\"", "7", "9"}));
+  for (const auto& r : answers[0].as_array()) {
+    EXPECT_EQ(r.at("jsonrpc").as_string(), "2.0");
+    EXPECT_TRUE(r.as_object().contains("result")) << json::serialize(r);
+    if (r.at("id") == json::value(9)) {
+      EXPECT_EQ(r.at("result").at("content").at(0).at("text").as_string(), "x");
+    }
+    if (r.at("id") == json::value("eight")) {
+      EXPECT_EQ(r.at("result").at("tools").as_array().size(), 1u);
+    }
+  }
+}
+
+TEST_F(BatchTest, NotificationsInABatchContributeNoResponse) {
+  auto answers = answers_to(R"([{"jsonrpc":"2.0","method":"notifications/initialized"},)"
+                            R"({"jsonrpc":"2.0","id":3,"method":"ping"},)"
+                            R"({"jsonrpc":"2.0","method":"notifications/roots/list_changed"}])");
+  ASSERT_EQ(answers.size(), 1u);
+  ASSERT_TRUE(answers[0].is_array());
+  EXPECT_EQ(batch_ids(answers[0]), (std::vector<std::string>{"3"}));
+}
+
+TEST_F(BatchTest, BatchOfOnlyNotificationsGetsNoResponse) {
+  auto answers = answers_to(R"([{"jsonrpc":"2.0","method":"notifications/initialized"},)"
+                            R"({"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":5}}])");
+  EXPECT_TRUE(answers.empty()) << json::serialize(answers.front());
+}
+
+TEST_F(BatchTest, InvalidElementsAndErrorsAreAnsweredInsideTheArray) {
+  auto answers = answers_to(R"([1,{"jsonrpc":"1.0","id":4,"method":"ping"},)"
+                            R"({"jsonrpc":"2.0","id":5,"method":"no/such/method"},)"
+                            R"({"jsonrpc":"2.0","id":6,"method":"ping"}])");
+  ASSERT_EQ(answers.size(), 1u);
+  ASSERT_TRUE(answers[0].is_array());
+  EXPECT_EQ(batch_ids(answers[0]), (std::vector<std::string>{"4", "5", "6", "null"}));
+  for (const auto& r : answers[0].as_array()) {
+    if (r.at("id").is_null() || r.at("id") == json::value(4)) {
+      EXPECT_EQ(error_code(r), jsonrpc::error_codes::invalid_request) << r;
+    } else if (r.at("id") == json::value(5)) {
+      EXPECT_EQ(error_code(r), jsonrpc::error_codes::method_not_found);
+    } else {
+      EXPECT_TRUE(r.as_object().contains("result")) << r;
+    }
+  }
+}
+
+TEST_F(BatchTest, EmptyBatchIsOneInvalidRequestObject) {
+  auto answers = answers_to("[]");
+  ASSERT_EQ(answers.size(), 1u);
+  ASSERT_TRUE(answers[0].is_object()) << json::serialize(answers[0]);
+  EXPECT_EQ(error_code(answers[0]), jsonrpc::error_codes::invalid_request);
+  EXPECT_TRUE(answers[0].at("id").is_null());
+}
+
+TEST_F(BatchTest, BatchWaitsForItsSlowestRequest) {
+  std::latch release(1);
+  srv_.add_tool({.name = "slow"}, [&](const json::object&, request_context&) {
+    release.wait();
+    return tool_result::text("late");
+  });
   auto s = open({}, "2025-03-26");
-  s->receive(R"([{"jsonrpc":"2.0","id":7,"method":"ping"},{"jsonrpc":"2.0","id":8,"method":"tools/list"}])");
-  sink_->wait_response(7);
-  sink_->wait_response(8);
+  latch_opener releaser{release};
+  s->receive(R"([{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"slow"}},)"
+             R"({"jsonrpc":"2.0","id":2,"method":"ping"}])");
+  while (s->in_flight() == 0) std::this_thread::sleep_for(1ms);
+  s->receive(request(3, "ping"));
+  sink_->wait_response(3);
+  EXPECT_EQ(sink_->entries().size(), 1u) << "the batch answer waits for the slow tool";
+  releaser.now();
+  ASSERT_TRUE(s->wait_idle(5s));
+  auto entries = sink_->entries();
+  ASSERT_EQ(entries.size(), 2u);
+  ASSERT_TRUE(entries[1].message.is_array());
+  EXPECT_EQ(batch_ids(entries[1].message), (std::vector<std::string>{"1", "2"}));
 }
 
 TEST_F(SessionTest, ToolsListPaginatesWithOpaqueCursor) {
@@ -167,6 +283,41 @@ TEST_F(SessionTest, ToolErrorsAndProtocolErrors) {
   EXPECT_EQ(error_code(sink_->wait_response(4)), -32602);
   s->receive(request(5, "tools/call", {{"name", "throws"}, {"arguments", 5}}));
   EXPECT_EQ(error_code(sink_->wait_response(5)), -32602);
+}
+
+TEST_F(SessionTest, ResourceReaderThatThrowsIsInternalError) {
+  srv_.add_resource({.uri = "mem://broken", .name = "broken"}, [](const std::string&, request_context&)
+                        -> std::vector<json::object> { throw std::runtime_error("disk on fire"); });
+  auto s = open();
+  s->receive(request(2, "resources/read", {{"uri", "mem://broken"}}));
+  auto e = sink_->wait_response(2);
+  EXPECT_EQ(error_code(e), jsonrpc::error_codes::internal_error);
+  EXPECT_NE(std::string(e.at("error").at("message").as_string()).find("disk on fire"), std::string::npos);
+  s->receive(request(3, "ping"));
+  EXPECT_TRUE(sink_->wait_response(3).as_object().contains("result"));
+}
+
+TEST_F(SessionTest, PromptHandlerThatThrowsANonStandardExceptionIsInternalError) {
+  srv_.add_prompt({.name = "odd"}, [](const prompt_arguments&, request_context&) -> prompt_result { throw 42; });
+  auto s = open();
+  s->receive(request(2, "prompts/get", {{"name", "odd"}}));
+  auto e = sink_->wait_response(2);
+  EXPECT_EQ(error_code(e), jsonrpc::error_codes::internal_error);
+  EXPECT_EQ(e.at("error").at("message").as_string(), "Internal error: unknown exception");
+}
+
+TEST_F(SessionTest, CompleterThatThrowsIsInternalError) {
+  srv_.add_prompt({.name = "p", .arguments = {{.name = "lang"}}},
+                  [](const prompt_arguments&, request_context&) { return prompt_result{}; },
+                  {{"lang", [](std::string_view, const prompt_arguments&) -> completion_values {
+                      throw std::logic_error("completer bug");
+                    }}});
+  auto s = open();
+  s->receive(request(2, "completion/complete",
+                     {{"ref", {{"type", "ref/prompt"}, {"name", "p"}}}, {"argument", {{"name", "lang"}, {"value", "x"}}}}));
+  auto e = sink_->wait_response(2);
+  EXPECT_EQ(error_code(e), jsonrpc::error_codes::internal_error);
+  EXPECT_NE(std::string(e.at("error").at("message").as_string()).find("completer bug"), std::string::npos);
 }
 
 TEST_F(SessionTest, ResourceNotFoundIs32002WithUri) {
@@ -287,6 +438,93 @@ TEST_F(SessionTest, ListChangedIsBroadcastToInitializedSessions) {
   EXPECT_FALSE(srv_.remove_tool("late"));
 }
 
+TEST_F(SessionTest, ResourceListChangedWhenResourcesAreAddedOrRemoved) {
+  auto s = open();
+  auto other_sink = std::make_shared<capture_sink>();
+  auto uninitialized = srv_.connect(other_sink);
+  auto changed = [](const json::object& o) { return is_method(o, "notifications/resources/list_changed"); };
+  auto reader = [](const std::string& uri, request_context&) {
+    return std::vector<json::object>{protocol::text_resource(uri, "t")};
+  };
+  srv_.add_resource({.uri = "mem://late", .name = "late"}, reader);
+  EXPECT_EQ(sink_->count(changed), 1u);
+  srv_.add_resource_template({.uri_template = "mem://t/{x}", .name = "t"},
+                             [](const std::string&, const template_variables&, request_context&) {
+                               return std::vector<json::object>{};
+                             });
+  EXPECT_EQ(sink_->count(changed), 2u);
+  EXPECT_TRUE(srv_.remove_resource("mem://late"));
+  EXPECT_EQ(sink_->count(changed), 3u);
+  EXPECT_FALSE(srv_.remove_resource("mem://late"));
+  EXPECT_EQ(sink_->count(changed), 3u) << "removing nothing changes nothing";
+  EXPECT_EQ(other_sink->entries().size(), 0u) << "uninitialized sessions are not told";
+  auto n = sink_->wait_for(changed);
+  EXPECT_FALSE(n.as_object().contains("id"));
+}
+
+TEST_F(SessionTest, PromptListChangedWhenPromptsAreAddedOrRemoved) {
+  auto s = open();
+  auto other_sink = std::make_shared<capture_sink>();
+  auto uninitialized = srv_.connect(other_sink);
+  auto changed = [](const json::object& o) { return is_method(o, "notifications/prompts/list_changed"); };
+  srv_.add_prompt({.name = "late"}, [](const prompt_arguments&, request_context&) { return prompt_result{}; });
+  EXPECT_EQ(sink_->count(changed), 1u);
+  EXPECT_TRUE(srv_.remove_prompt("late"));
+  EXPECT_EQ(sink_->count(changed), 2u);
+  EXPECT_FALSE(srv_.remove_prompt("late"));
+  EXPECT_EQ(sink_->count(changed), 2u) << "removing nothing changes nothing";
+  EXPECT_EQ(other_sink->entries().size(), 0u) << "uninitialized sessions are not told";
+  EXPECT_EQ(sink_->count([](const json::object& o) { return is_method(o, "notifications/tools/list_changed") ||
+                                                            is_method(o, "notifications/resources/list_changed"); }),
+            0u);
+}
+
+TEST_F(SessionTest, ToolsListCarriesIconsAnnotationsAndOutputSchema) {
+  srv_.add_tool({.name = "pic",
+                 .title = "Picture",
+                 .output_schema = json::object{{"type", "object"}, {"properties", {{"n", {{"type", "integer"}}}}}},
+                 .annotations = {.read_only_hint = true, .open_world_hint = false},
+                 .icons = {{.src = "https://example.com/a.png", .mime_type = "image/png", .sizes = {"48x48", "96x96"}},
+                           {.src = "data:image/svg+xml;base64,PHN2Zy8+", .sizes = {"any"}, .theme = "dark"}}},
+                [](const json::object&, request_context&) { return tool_result::text("x"); });
+  srv_.add_tool({.name = "plain"}, [](const json::object&, request_context&) { return tool_result::text("x"); });
+  auto s = open();
+  s->receive(request(2, "tools/list"));
+  auto tools = sink_->wait_response(2).at("result").at("tools").as_array();
+  ASSERT_EQ(tools.size(), 2u);
+  auto expected = json::parse(R"({"name":"pic","title":"Picture","inputSchema":{"type":"object"},
+      "outputSchema":{"type":"object","properties":{"n":{"type":"integer"}}},
+      "annotations":{"readOnlyHint":true,"openWorldHint":false},
+      "icons":[{"src":"https://example.com/a.png","mimeType":"image/png","sizes":["48x48","96x96"]},
+               {"src":"data:image/svg+xml;base64,PHN2Zy8+","sizes":["any"],"theme":"dark"}]})");
+  EXPECT_EQ(tools[0], expected) << json::serialize(tools[0]);
+  EXPECT_FALSE(tools[1].as_object().contains("icons"));
+  EXPECT_FALSE(tools[1].as_object().contains("annotations"));
+}
+
+TEST_F(SessionTest, PingIsAnsweredWhileASlowToolRuns) {
+  std::latch started(1);
+  std::latch release(1);
+  srv_.add_tool({.name = "slow"}, [&](const json::object&, request_context&) {
+    started.count_down();
+    release.wait();
+    return tool_result::text("finally");
+  });
+  auto s = open();
+  latch_opener releaser{release};
+  s->receive(request(2, "tools/call", {{"name", "slow"}}));
+  started.wait();
+  s->receive(request(3, "ping"));
+  EXPECT_TRUE(sink_->wait_response(3).at("result").as_object().empty());
+  EXPECT_EQ(sink_->count([](const json::object& o) { return o.contains("id") && o.at("id") == json::value(2); }), 0u)
+      << "the tool is still blocked";
+  EXPECT_EQ(s->in_flight(), 1u);
+  releaser.now();
+  auto r = sink_->wait_response(2).at("result");
+  EXPECT_EQ(r.at("content").at(0).at("text").as_string(), "finally");
+  EXPECT_FALSE(r.as_object().contains("isError"));
+}
+
 TEST_F(SessionTest, SubscribedSessionsGetResourceUpdates) {
   auto s = open();
   s->receive(request(2, "resources/subscribe", {{"uri", "mem://a"}}));
@@ -348,6 +586,89 @@ TEST_F(SessionTest, CompletionForPromptArguments) {
                      {{"ref", {{"type", "ref/prompt"}, {"name", "nope"}}}, {"argument", {{"name", "lang"}, {"value", "x"}}}}));
   EXPECT_EQ(error_code(sink_->wait_response(3)), -32602);
 }
+
+// ---- Malformed input, one class per case: the spec-shaped error, then a ping still answered ----
+
+struct malformed_case {
+  std::string name;
+  std::string text;
+  int code;
+  json::value id;  // the id the error must carry (null when the input's id is unusable)
+};
+
+std::string nested(std::size_t depth) {
+  return std::string("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"params\":{\"a\":") +
+         std::string(depth, '[') + std::string(depth, ']') + "}}";
+}
+
+class MalformedInput : public ::testing::TestWithParam<malformed_case> {
+ protected:
+  static server_options options() {
+    server_options o;
+    o.limits.max_message_bytes = 4096;
+    return o;
+  }
+  server srv_{{.name = "t", .version = "1"}, options()};
+  std::shared_ptr<capture_sink> sink_ = std::make_shared<capture_sink>();
+};
+
+TEST_P(MalformedInput, GetsTheSpecErrorAndTheSessionKeepsServing) {
+  const auto& c = GetParam();
+  auto s = srv_.connect(sink_);
+  s->receive(initialize_request(1));
+  sink_->wait_response(1);
+  s->receive(R"({"jsonrpc":"2.0","method":"notifications/initialized"})");
+  sink_->clear();
+
+  s->receive(c.text);
+  auto e = sink_->wait_for([](const json::object& o) { return o.contains("error"); });
+  EXPECT_EQ(error_code(e), c.code) << e;
+  EXPECT_EQ(e.at("id"), c.id) << e;
+  EXPECT_EQ(e.at("jsonrpc").as_string(), "2.0");
+  EXPECT_TRUE(e.at("error").at("message").is_string());
+  EXPECT_EQ(sink_->entries().size(), 1u) << "exactly one answer";
+
+  s->receive(request(77, "ping"));
+  EXPECT_TRUE(sink_->wait_response(77).as_object().contains("result"));
+  EXPECT_FALSE(s->is_closed());
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Session, MalformedInput,
+    ::testing::Values(
+        malformed_case{"NotJson", "this is not json", jsonrpc::error_codes::parse_error, nullptr},
+        malformed_case{"Empty", "  ", jsonrpc::error_codes::parse_error, nullptr},
+        malformed_case{"TruncatedJson", R"({"jsonrpc":"2.0","id":5,"method":"pi)", jsonrpc::error_codes::parse_error,
+                       nullptr},
+        malformed_case{"WrongJsonrpcVersion", R"({"jsonrpc":"1.0","id":5,"method":"ping"})",
+                       jsonrpc::error_codes::invalid_request, 5},
+        malformed_case{"MissingJsonrpc", R"({"id":5,"method":"ping"})", jsonrpc::error_codes::invalid_request, 5},
+        malformed_case{"ObjectId", R"({"jsonrpc":"2.0","id":{"a":1},"method":"ping"})",
+                       jsonrpc::error_codes::invalid_request, nullptr},
+        malformed_case{"NullIdOnRequest", R"({"jsonrpc":"2.0","id":null,"method":"ping"})",
+                       jsonrpc::error_codes::invalid_request, nullptr},
+        malformed_case{"FractionalId", R"({"jsonrpc":"2.0","id":1.5,"method":"ping"})",
+                       jsonrpc::error_codes::invalid_request, nullptr},
+        malformed_case{"ParamsNotAnObject", R"({"jsonrpc":"2.0","id":5,"method":"tools/list","params":"x"})",
+                       jsonrpc::error_codes::invalid_request, 5},
+        malformed_case{"ParamsAnArray", R"({"jsonrpc":"2.0","id":5,"method":"tools/list","params":[1]})",
+                       jsonrpc::error_codes::invalid_params, 5},
+        malformed_case{"MethodNotAString", R"({"jsonrpc":"2.0","id":5,"method":7})",
+                       jsonrpc::error_codes::invalid_request, 5},
+        malformed_case{"UnknownMethod", R"({"jsonrpc":"2.0","id":5,"method":"no/such/method"})",
+                       jsonrpc::error_codes::method_not_found, 5},
+        malformed_case{"TooDeeplyNested", nested(200), jsonrpc::error_codes::parse_error, nullptr},
+        malformed_case{"TooLarge",
+                       R"({"jsonrpc":"2.0","id":5,"method":"ping","params":{"pad":")" + std::string(5000, 'x') +
+                           R"("}})",
+                       jsonrpc::error_codes::invalid_request, nullptr},
+        malformed_case{"InvalidUtf8", "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"ping\",\"params\":{\"s\":\"\xff\xfe\"}}",
+                       jsonrpc::error_codes::parse_error, nullptr},
+        malformed_case{"OverlongUtf8", "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"ping\",\"params\":{\"s\":\"\xc0\xaf\"}}",
+                       jsonrpc::error_codes::parse_error, nullptr},
+        malformed_case{"NeitherRequestNorResponse", R"({"jsonrpc":"2.0","id":5})",
+                       jsonrpc::error_codes::invalid_request, 5}),
+    [](const ::testing::TestParamInfo<malformed_case>& param_info) { return param_info.param.name; });
 
 }  // namespace
 }  // namespace lumen::server
