@@ -89,7 +89,8 @@ baggage baggage::parse(std::string_view header) {
     auto key = trim(kv.substr(0, eq));
     auto value = percent_decode(trim(kv.substr(eq + 1)));
     if (!is_token(key) || !value) continue;
-    if (b.entries_.size() == max_members || bytes + member.size() > max_bytes) break;
+    if (b.entries_.size() == max_members) break;
+    if (bytes + member.size() > max_bytes) continue;  // this member does not fit; a later one may
     bytes += member.size() + 1;
     b.set(key, *value, metadata);
   }

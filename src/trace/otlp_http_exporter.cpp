@@ -15,6 +15,9 @@
 #include <boost/beast/http.hpp>
 #include <boost/url/parse.hpp>
 
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <iostream>
 #include <thread>
 
@@ -124,7 +127,63 @@ std::pair<std::int64_t, std::string> partial_success(const std::string& body, bo
   return {rejected, message};
 }
 
+int month_number(std::string_view m) {
+  static constexpr std::string_view months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  for (int i = 0; i < 12; ++i) {
+    if (m == months[i]) return i + 1;
+  }
+  return 0;
+}
+
+// An HTTP-date (RFC 9110 5.6.7): IMF-fixdate, and the obsolete RFC 850 and asctime forms.
+std::optional<std::chrono::system_clock::time_point> parse_http_date(const std::string& s) {
+  char weekday[16] = {}, month[4] = {};
+  int day = 0, year = 0, hour = 0, minute = 0, second = 0, n = 0;
+  bool ok = false;
+  // Sun, 06 Nov 1994 08:49:37 GMT
+  if (std::sscanf(s.c_str(), "%3[A-Za-z], %2d %3[A-Za-z] %4d %2d:%2d:%2d GMT%n", weekday, &day, month, &year, &hour,
+                  &minute, &second, &n) == 7 &&
+      static_cast<std::size_t>(n) == s.size()) {
+    ok = true;
+  } else if (n = 0; std::sscanf(s.c_str(), "%15[A-Za-z], %2d-%3[A-Za-z]-%2d %2d:%2d:%2d GMT%n", weekday, &day, month,
+                                &year, &hour, &minute, &second, &n) == 7 &&
+                    static_cast<std::size_t>(n) == s.size()) {
+    // Sunday, 06-Nov-94 08:49:37 GMT: a two-digit year more than 50 years ahead is in the past.
+    int now_year = static_cast<int>(std::chrono::year_month_day(
+                                        std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()))
+                                        .year());
+    year += now_year / 100 * 100;
+    if (year > now_year + 50) year -= 100;
+    ok = true;
+  } else if (n = 0; std::sscanf(s.c_str(), "%3[A-Za-z] %3[A-Za-z] %2d %2d:%2d:%2d %4d%n", weekday, month, &day, &hour,
+                                &minute, &second, &year, &n) == 7 &&
+                    static_cast<std::size_t>(n) == s.size()) {
+    // Sun Nov  6 08:49:37 1994
+    ok = true;
+  }
+  int m = month_number(month);
+  if (!ok || m == 0 || hour > 23 || minute > 59 || second > 60) return std::nullopt;
+  std::chrono::year_month_day date{std::chrono::year(year), std::chrono::month(static_cast<unsigned>(m)),
+                                   std::chrono::day(static_cast<unsigned>(day))};
+  if (!date.ok()) return std::nullopt;
+  return std::chrono::sys_days(date) + std::chrono::hours(hour) + std::chrono::minutes(minute) + std::chrono::seconds(second);
+}
+
 }  // namespace
+
+std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view value, std::chrono::system_clock::time_point now) {
+  std::string v = trim(value);
+  if (v.empty()) return std::nullopt;
+  if (std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    if (v.size() > 9) return std::chrono::milliseconds(std::chrono::seconds(999999999));
+    return std::chrono::milliseconds(std::chrono::seconds(std::stol(v)));
+  }
+  auto date = parse_http_date(v);
+  if (!date) return std::nullopt;
+  if (*date <= now) return std::chrono::milliseconds(0);
+  return std::chrono::ceil<std::chrono::milliseconds>(*date - now);
+}
 
 bool otlp_http_options::configured_in_environment() {
   return env::get("OTEL_EXPORTER_OTLP_ENDPOINT").has_value() || env::get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT").has_value();
@@ -217,9 +276,14 @@ otlp_http_exporter::~otlp_http_exporter() = default;
 void otlp_http_exporter::shutdown() { client_.close(); }
 
 export_result otlp_http_exporter::export_spans(const std::vector<std::unique_ptr<span_data>>& batch) {
+  return export_spans_until(batch, std::chrono::steady_clock::time_point::max());
+}
+
+export_result otlp_http_exporter::export_spans_until(const std::vector<std::unique_ptr<span_data>>& batch,
+                                                     std::chrono::steady_clock::time_point deadline) {
   if (batch.empty()) return export_result::success;
   const bool json_body = client_.options().protocol == otlp_protocol::http_json;
-  auto response = client_.post(json_body ? encode_otlp_json(batch) : encode_otlp_protobuf(batch), json_body);
+  auto response = client_.post(json_body ? encode_otlp_json(batch) : encode_otlp_protobuf(batch), json_body, deadline);
   if (!response) {
     failed_ += batch.size();
     std::cerr << "lumen: dropped " << batch.size() << " spans\n";
@@ -234,15 +298,24 @@ export_result otlp_http_exporter::export_spans(const std::vector<std::unique_ptr
   return export_result::success;
 }
 
-std::optional<std::string> otlp_http_client::post(std::string body, bool json_body) {
+std::optional<std::string> otlp_http_client::post(std::string body, bool json_body,
+                                                  std::chrono::steady_clock::time_point export_deadline) {
+  using steady = std::chrono::steady_clock;
   if (closed_) return std::nullopt;
 #ifdef LUMEN_HAVE_ZLIB
   if (options_.gzip) body = gzip(body);
 #endif
   auto backoff = options_.initial_backoff;
   auto& c = *connection_;
-  const auto deadline = std::chrono::steady_clock::now() + options_.timeout * (options_.max_retries + 1);
+  const auto deadline = std::min(export_deadline, steady::now() + options_.timeout * (options_.max_retries + 1));
+  auto give_up = [&](const std::string& why) -> std::optional<std::string> {
+    std::cerr << "lumen: OTLP export to " << options_.url << " failed (" << why << ")\n";
+    return std::nullopt;
+  };
   for (int attempt = 0;; ++attempt) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - steady::now());
+    if (left.count() <= 0) return give_up("the export deadline passed");
+    const auto attempt_timeout = std::min(options_.timeout, left);
     std::string failure;
     std::optional<std::chrono::milliseconds> retry_after;
     bool retryable = true;
@@ -288,12 +361,12 @@ std::optional<std::string> otlp_http_client::post(std::string body, bool json_bo
         send();
       }
       c.io.restart();
-      c.io.run_for(options_.timeout);
+      c.io.run_for(attempt_timeout);
       if (!done) {
         c.close();
         c.io.restart();
         c.io.run_for(std::chrono::milliseconds(100));  // let the cancelled handlers finish
-        throw std::runtime_error("timed out after " + std::to_string(options_.timeout.count()) + " ms");
+        throw std::runtime_error("timed out after " + std::to_string(attempt_timeout.count()) + " ms");
       }
       if (ec) throw boost::system::system_error(ec);
       if (!res.keep_alive()) c.close();
@@ -302,23 +375,21 @@ std::optional<std::string> otlp_http_client::post(std::string body, bool json_bo
       failure = "HTTP " + std::to_string(status);
       retryable = status == 429 || status == 502 || status == 503 || status == 504;
       if (auto ra = res.find(http::field::retry_after); ra != res.end()) {
-        try {
-          retry_after = std::chrono::seconds(std::stoi(std::string(ra->value())));
-        } catch (const std::exception&) {
-        }
+        retry_after = parse_retry_after(std::string_view(ra->value().data(), ra->value().size()),
+                                        std::chrono::system_clock::now());
       }
     } catch (const std::exception& e) {
       failure = e.what();
       c.close();
     }
-    if (!retryable || attempt >= options_.max_retries || closed_) {
-      std::cerr << "lumen: OTLP export to " << options_.url << " failed (" << failure << ")\n";
-      return std::nullopt;
-    }
-    // Exponential backoff with full jitter, or the server's Retry-After.
+    if (!retryable || attempt >= options_.max_retries || closed_) return give_up(failure);
+    // Exponential backoff with full jitter, or the server's Retry-After; never a retry sooner
+    // than asked, so a wait past the deadline means giving up.
     auto jittered = std::chrono::milliseconds(static_cast<std::int64_t>(random_u64() % static_cast<std::uint64_t>(backoff.count() + 1)));
     auto wait = retry_after.value_or(jittered);
-    if (std::chrono::steady_clock::now() + wait > deadline) wait = std::chrono::milliseconds(0);
+    if (wait >= std::chrono::duration_cast<std::chrono::milliseconds>(deadline - steady::now())) {
+      return give_up(failure + "; the next attempt, in " + std::to_string(wait.count()) + " ms, would pass the export deadline");
+    }
     std::this_thread::sleep_for(wait);
     backoff = std::min(backoff * 2, options_.max_backoff);
   }

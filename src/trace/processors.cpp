@@ -129,24 +129,69 @@ class bounded_queue {
 
 }  // namespace
 
+namespace {
+
+using steady = std::chrono::steady_clock;
+
+// now + d, saturating (an OTEL_* timeout may be huge); a non-positive `d` with `zero_is_unlimited`
+// means no deadline.
+steady::time_point deadline_after(std::chrono::milliseconds d, bool zero_is_unlimited = false) {
+  auto now = steady::now();
+  if (zero_is_unlimited && d.count() <= 0) return steady::time_point::max();
+  if (d.count() <= 0) return now;
+  if (d >= std::chrono::duration_cast<std::chrono::milliseconds>(steady::time_point::max() - now)) {
+    return steady::time_point::max();
+  }
+  return now + d;
+}
+
+// A cooperative exporter returns at its deadline; give it this long to get back.
+constexpr auto overrun_grace = std::chrono::milliseconds(50);
+
+}  // namespace
+
 struct batch_span_processor::impl {
   impl(std::shared_ptr<span_exporter> e, batch_options o) : exporter(std::move(e)), options(o), queue(o.max_queue_size) {}
 
   std::shared_ptr<span_exporter> exporter;
   batch_options options;
   bounded_queue queue;
-  std::size_t capacity() const { return options.max_queue_size; }
   std::atomic<std::uint64_t> dropped{0};
   std::atomic<std::uint64_t> exported{0};
   std::atomic<bool> stopping{false};
   std::mutex mutex;
   std::condition_variable wake;
+  // Signalled when a flush completes, an export starts, or the worker finishes.
   std::condition_variable flushed;
   std::uint64_t flush_requests = 0;
   std::uint64_t flushes_done = 0;
+  // Under `mutex`: the deadline of the export in progress, if any.
+  bool exporting = false;
+  steady::time_point export_deadline = steady::time_point::max();
+  // Under `mutex`: set by shutdown (exports during shutdown end by then), and at the worker's end.
+  steady::time_point stop_deadline = steady::time_point::max();
+  bool finished = false;
   std::thread worker;
 
-  // Drains the queue in batches; returns the number exported.
+  // Waits (with `lock` held) until `done()`, `until`, or an export in progress has overrun its
+  // deadline; returns done().
+  template <class Done>
+  bool wait_bounded(std::unique_lock<std::mutex>& lock, steady::time_point until, Done done) {
+    while (!done()) {
+      auto now = steady::now();
+      if (now >= until) return false;
+      auto limit = std::min(until, now + std::chrono::hours(1));
+      if (exporting && export_deadline != steady::time_point::max()) {
+        auto overrun = export_deadline + overrun_grace;
+        if (now >= overrun) return false;
+        limit = std::min(limit, overrun);
+      }
+      flushed.wait_until(lock, limit);
+    }
+    return true;
+  }
+
+  // Drains the queue in batches, each export bounded by the export timeout.
   void drain() {
     std::vector<std::unique_ptr<span_data>> batch;
     batch.reserve(options.max_export_batch_size);
@@ -158,10 +203,22 @@ struct batch_span_processor::impl {
         batch.push_back(std::move(s));
       }
       if (batch.empty()) return;
+      auto deadline = deadline_after(options.export_timeout, true);
+      {
+        std::lock_guard lock(mutex);
+        deadline = std::min(deadline, stop_deadline);
+        exporting = true;
+        export_deadline = deadline;
+      }
+      flushed.notify_all();  // waiters learn the deadline
       try {
-        exporter->export_spans(batch);
+        exporter->export_spans_until(batch, deadline);
       } catch (const std::exception& e) {
         std::cerr << "lumen: span export failed: " << e.what() << '\n';
+      }
+      {
+        std::lock_guard lock(mutex);
+        exporting = false;
       }
       exported += batch.size();
     }
@@ -183,12 +240,27 @@ struct batch_span_processor::impl {
     }
     lock.unlock();
     drain();
+    lock.lock();
+    auto left = stop_deadline == steady::time_point::max()
+                    ? std::chrono::milliseconds(30000)
+                    : std::chrono::duration_cast<std::chrono::milliseconds>(stop_deadline - steady::now());
+    lock.unlock();
+    try {
+      exporter->force_flush(std::max(left, std::chrono::milliseconds(0)));
+      exporter->shutdown();
+    } catch (const std::exception& e) {
+      std::cerr << "lumen: span exporter shutdown failed: " << e.what() << '\n';
+    }
+    lock.lock();
+    finished = true;
+    flushed.notify_all();
   }
 };
 
 batch_span_processor::batch_span_processor(std::shared_ptr<span_exporter> exporter, batch_options options)
-    : impl_(std::make_unique<impl>(std::move(exporter), options)) {
-  impl_->worker = std::thread([this] { impl_->run(); });
+    : impl_(std::make_shared<impl>(std::move(exporter), options)) {
+  // The thread shares ownership: an export that shutdown abandons may outlive this processor.
+  impl_->worker = std::thread([state = impl_] { state->run(); });
 }
 
 batch_span_processor::~batch_span_processor() { shutdown(std::chrono::seconds(5)); }
@@ -202,24 +274,32 @@ void batch_span_processor::on_end(std::unique_ptr<span_data> span) {
 }
 
 bool batch_span_processor::force_flush(std::chrono::milliseconds timeout) {
+  const auto until = deadline_after(timeout);
   std::unique_lock lock(impl_->mutex);
-  if (!impl_->worker.joinable()) return true;
+  if (impl_->stopping) return impl_->finished;
   std::uint64_t ticket = ++impl_->flush_requests;
   impl_->wake.notify_one();
-  bool done = impl_->flushed.wait_for(lock, timeout, [&] { return impl_->flushes_done >= ticket; });
+  bool done = impl_->wait_bounded(lock, until, [&] { return impl_->flushes_done >= ticket; });
   lock.unlock();
-  return done && impl_->exporter->force_flush(timeout);
+  if (!done) return false;
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - steady::now());
+  return impl_->exporter->force_flush(std::max(left, std::chrono::milliseconds(0)));
 }
 
 void batch_span_processor::shutdown(std::chrono::milliseconds timeout) {
-  {
-    std::lock_guard lock(impl_->mutex);
-    if (impl_->stopping.exchange(true)) return;
-  }
+  const auto until = deadline_after(timeout);
+  std::unique_lock lock(impl_->mutex);
+  if (impl_->stopping.exchange(true)) return;
+  impl_->stop_deadline = until;
   impl_->wake.notify_one();
-  if (impl_->worker.joinable()) impl_->worker.join();
-  impl_->exporter->force_flush(timeout);
-  impl_->exporter->shutdown();
+  bool done = impl_->wait_bounded(lock, until, [&] { return impl_->finished; });
+  lock.unlock();
+  if (done) {
+    impl_->worker.join();
+  } else {
+    std::cerr << "lumen: span export did not finish within the shutdown timeout or its export deadline; abandoning it\n";
+    impl_->worker.detach();
+  }
 }
 
 std::uint64_t batch_span_processor::dropped() const noexcept { return impl_->dropped.load(); }

@@ -83,7 +83,7 @@ std::shared_ptr<const sampler> sampler_from_environment() {
     if (!v) return 1.0;
     char* end = nullptr;
     double d = std::strtod(v->c_str(), &end);
-    if (end == v->c_str() || *end != '\0' || d < 0 || d > 1) {
+    if (end == v->c_str() || *end != '\0' || !(d >= 0 && d <= 1)) {  // NaN too
       env::warn_once("OTEL_TRACES_SAMPLER_ARG", *v, "a ratio in [0, 1]; using 1.0");
       return 1.0;
     }

@@ -34,30 +34,64 @@ std::string_view to_string(span_kind k) noexcept {
 
 bool sdk_disabled_by_environment() { return env::get_bool("OTEL_SDK_DISABLED"); }
 
+namespace {
+
+// A value length limit: a non-negative integer (0 truncates strings to empty); unset: `fallback`.
+std::size_t value_length_from_environment(const char* name, std::size_t fallback) {
+  auto v = env::get(name);
+  if (!v) return fallback;
+  bool digits = v->size() <= 18;
+  for (char c : *v) digits = digits && c >= '0' && c <= '9';
+  if (!digits) {
+    env::warn_once(name, *v,
+                   "a non-negative integer; using " + (fallback == SIZE_MAX ? std::string("no limit") : std::to_string(fallback)));
+    return fallback;
+  }
+  return static_cast<std::size_t>(std::stoll(*v));
+}
+
+std::size_t count_from_environment(const char* name, std::int64_t fallback) {
+  return static_cast<std::size_t>(env::get_int(name, fallback));
+}
+
+}  // namespace
+
 span_limits span_limits::from_environment() {
   span_limits l;
-  l.attribute_count = static_cast<std::size_t>(env::get_int("OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT", 128));
-  l.event_count = static_cast<std::size_t>(env::get_int("OTEL_SPAN_EVENT_COUNT_LIMIT", 128));
-  l.link_count = static_cast<std::size_t>(env::get_int("OTEL_SPAN_LINK_COUNT_LIMIT", 128));
-  l.event_attribute_count = static_cast<std::size_t>(env::get_int("OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT", 128));
-  l.link_attribute_count = static_cast<std::size_t>(env::get_int("OTEL_LINK_ATTRIBUTE_COUNT_LIMIT", 128));
-  if (auto v = env::get("OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT")) {
-    l.attribute_value_length = static_cast<std::size_t>(env::get_int("OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", 0));
-    if (l.attribute_value_length == 0) l.attribute_value_length = SIZE_MAX;
-  }
+  const auto attributes = static_cast<std::int64_t>(count_from_environment("OTEL_ATTRIBUTE_COUNT_LIMIT", 128));
+  l.attribute_count = count_from_environment("OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT", attributes);
+  l.event_count = count_from_environment("OTEL_SPAN_EVENT_COUNT_LIMIT", 128);
+  l.link_count = count_from_environment("OTEL_SPAN_LINK_COUNT_LIMIT", 128);
+  l.event_attribute_count = count_from_environment("OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT", attributes);
+  l.link_attribute_count = count_from_environment("OTEL_LINK_ATTRIBUTE_COUNT_LIMIT", attributes);
+  // The span-specific limit wins over the general one.
+  l.attribute_value_length = value_length_from_environment(
+      "OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT", value_length_from_environment("OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT", SIZE_MAX));
   return l;
 }
 
 namespace detail {
 
 namespace {
+// Keeps the first `max` characters (UTF-8 code points; a cut never splits one).
+void truncate(std::string& s, std::size_t max) {
+  if (s.size() <= max) return;  // bytes >= characters
+  std::size_t chars = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) continue;  // a continuation byte
+    if (chars == max) {
+      s.resize(i);
+      return;
+    }
+    ++chars;
+  }
+}
+
 void truncate(attribute_value& v, std::size_t max) {
   if (max == SIZE_MAX) return;
-  if (auto* s = std::get_if<std::string>(&v); s && s->size() > max) s->resize(max);
+  if (auto* s = std::get_if<std::string>(&v)) truncate(*s, max);
   if (auto* a = std::get_if<std::vector<std::string>>(&v)) {
-    for (auto& s : *a) {
-      if (s.size() > max) s.resize(max);
-    }
+    for (auto& s : *a) truncate(s, max);
   }
 }
 
@@ -110,7 +144,7 @@ void span::set_attributes(attribute_list attributes) {
   for (auto& a : attributes) set_attribute(a.key, std::move(a.value));
 }
 
-void span::add_event(std::string_view name, attribute_list attributes) {
+void span::add_event(std::string_view name, attribute_list attributes, std::optional<std::int64_t> time_unix_nano) {
   if (!impl_) return;
   std::lock_guard lock(impl_->mutex);
   if (!impl_->data) return;
@@ -119,7 +153,7 @@ void span::add_event(std::string_view name, attribute_list attributes) {
     ++d.dropped_events;
     return;
   }
-  event_data e{std::string(name), now_unix_nano(), std::move(attributes), 0};
+  event_data e{std::string(name), time_unix_nano ? *time_unix_nano : now_unix_nano(), std::move(attributes), 0};
   detail::limit_list(e.attributes, e.dropped_attributes, impl_->limits().event_attribute_count,
                      impl_->limits().attribute_value_length);
   d.events.push_back(std::move(e));
@@ -130,7 +164,8 @@ void span::set_status(status_code code, std::string_view description) {
   std::lock_guard lock(impl_->mutex);
   if (!impl_->data) return;
   auto& d = *impl_->data;
-  if (d.status == status_code::ok) return;  // Ok is final
+  // OpenTelemetry: an attempt to set Unset is ignored, and Ok is final.
+  if (code == status_code::unset || d.status == status_code::ok) return;
   d.status = code;
   d.status_message = code == status_code::error ? std::string(description) : std::string();
 }
@@ -146,7 +181,7 @@ void span::update_name(std::string_view name) {
   if (impl_->data) impl_->data->name = std::string(name);
 }
 
-void span::end() {
+void span::end(std::optional<std::int64_t> end_unix_nano) {
   if (!impl_) return;
   std::unique_ptr<span_data> done;
   {
@@ -154,8 +189,12 @@ void span::end() {
     if (!impl_->data) return;
     done = std::move(impl_->data);
   }
-  auto elapsed = std::chrono::steady_clock::now() - impl_->start_monotonic;
-  done->end_unix_nano = done->start_unix_nano + std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed).count();
+  if (end_unix_nano) {
+    done->end_unix_nano = *end_unix_nano;
+  } else {
+    auto elapsed = std::chrono::steady_clock::now() - impl_->start_monotonic;
+    done->end_unix_nano = done->start_unix_nano + std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed).count();
+  }
   impl_->provider->on_end(std::move(done));
 }
 

@@ -22,6 +22,13 @@ class span_exporter {
   virtual ~span_exporter() = default;
   /// Exports a batch; called from one thread at a time.
   virtual export_result export_spans(const std::vector<std::unique_ptr<span_data>>& batch) = 0;
+  /// Exports a batch that must be done by `deadline` (the batch processor's
+  /// OTEL_BSP_EXPORT_TIMEOUT). Exporters that can give up early override this; the default
+  /// ignores the deadline (the batch processor then stops waiting for it at the deadline).
+  virtual export_result export_spans_until(const std::vector<std::unique_ptr<span_data>>& batch,
+                                           std::chrono::steady_clock::time_point /*deadline*/) {
+    return export_spans(batch);
+  }
   virtual bool force_flush(std::chrono::milliseconds /*timeout*/) { return true; }
   virtual void shutdown() {}
 };
@@ -79,6 +86,8 @@ struct batch_options {
   std::chrono::milliseconds schedule_delay{5000};
   std::size_t max_queue_size = 2048;
   std::size_t max_export_batch_size = 512;
+  /// How long one export may take (0: no limit): the exporter gets this deadline, and
+  /// force_flush and shutdown stop waiting for an export that overruns it.
   std::chrono::milliseconds export_timeout{30000};
   /// OTEL_BSP_SCHEDULE_DELAY, OTEL_BSP_MAX_QUEUE_SIZE, OTEL_BSP_MAX_EXPORT_BATCH_SIZE,
   /// OTEL_BSP_EXPORT_TIMEOUT.
@@ -86,7 +95,10 @@ struct batch_options {
 };
 
 /// Queues ended spans in a bounded lock-free ring and exports them in batches on a background
-/// thread. The ending thread never blocks: a full queue drops the span and counts it.
+/// thread. The ending thread never blocks: a full queue drops the span and counts it. Neither
+/// force_flush nor shutdown waits longer than its timeout or past an export's deadline; an
+/// export that ignores its deadline is abandoned by shutdown (the background thread then shuts
+/// the exporter down itself when the export returns).
 class batch_span_processor : public span_processor {
  public:
   batch_span_processor(std::shared_ptr<span_exporter> exporter, batch_options options = batch_options::from_environment());
@@ -102,7 +114,7 @@ class batch_span_processor : public span_processor {
 
  private:
   struct impl;
-  std::unique_ptr<impl> impl_;
+  std::shared_ptr<impl> impl_;  // shared with the background thread
 };
 
 }  // namespace lumen::trace

@@ -10,10 +10,16 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 namespace lumen::trace {
+
+/// The delay a `Retry-After` value asks for: delay-seconds, or an HTTP-date (IMF-fixdate, RFC 850
+/// or asctime form) relative to `now` (zero when it is past); nullopt when malformed.
+std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view value,
+                                                           std::chrono::system_clock::time_point now);
 
 /// Encodes spans (grouped by resource and scope) as an ExportTraceServiceRequest protobuf.
 std::string encode_otlp_protobuf(const std::vector<std::unique_ptr<span_data>>& spans);
@@ -50,7 +56,11 @@ class otlp_http_client {
   otlp_http_client(const otlp_http_client&) = delete;
   otlp_http_client& operator=(const otlp_http_client&) = delete;
   /// Sends `body`; the response body on a 2xx answer, nullopt when it could not be delivered.
-  std::optional<std::string> post(std::string body, bool json_body);
+  /// Every attempt and every wait between attempts ends by `deadline` (and by
+  /// timeout * (max_retries + 1)); when the backoff or the server's Retry-After (seconds or an
+  /// HTTP-date) would pass it, the client gives up rather than retry early.
+  std::optional<std::string> post(std::string body, bool json_body,
+                                  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max());
   void close();
   const otlp_http_options& options() const noexcept { return options_; }
 
@@ -66,6 +76,9 @@ class otlp_http_exporter : public span_exporter {
   explicit otlp_http_exporter(otlp_http_options options = otlp_http_options::from_environment());
   ~otlp_http_exporter() override;
   export_result export_spans(const std::vector<std::unique_ptr<span_data>>& batch) override;
+  /// Gives up (counting the spans as failed) at `deadline`.
+  export_result export_spans_until(const std::vector<std::unique_ptr<span_data>>& batch,
+                                   std::chrono::steady_clock::time_point deadline) override;
   void shutdown() override;
 
   const otlp_http_options& options() const noexcept { return client_.options(); }

@@ -35,8 +35,9 @@ namespace detail {
 struct recording_span;
 }
 
-/// Span limits (OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT, OTEL_SPAN_EVENT_COUNT_LIMIT,
-/// OTEL_SPAN_LINK_COUNT_LIMIT, OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT).
+/// Span limits. `attribute_value_length` truncates string values, and each string of a string
+/// array, to that many characters (UTF-8 code points, never splitting one); it applies to span,
+/// event and link attributes. SIZE_MAX: no limit.
 struct span_limits {
   std::size_t attribute_count = 128;
   std::size_t event_count = 128;
@@ -44,6 +45,11 @@ struct span_limits {
   std::size_t attribute_value_length = SIZE_MAX;
   std::size_t event_attribute_count = 128;
   std::size_t link_attribute_count = 128;
+  /// OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT, OTEL_SPAN_EVENT_COUNT_LIMIT, OTEL_SPAN_LINK_COUNT_LIMIT,
+  /// OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT, OTEL_LINK_ATTRIBUTE_COUNT_LIMIT (each falling back to
+  /// OTEL_ATTRIBUTE_COUNT_LIMIT for attribute counts), OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT
+  /// (falling back to OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT). An invalid value warns once and the
+  /// default is used.
   static span_limits from_environment();
 };
 
@@ -60,12 +66,17 @@ class span {
 
   void set_attribute(std::string_view key, attribute_value value);
   void set_attributes(attribute_list attributes);
-  void add_event(std::string_view name, attribute_list attributes = {});
+  /// An event at `time_unix_nano` (now when unset).
+  void add_event(std::string_view name, attribute_list attributes = {},
+                 std::optional<std::int64_t> time_unix_nano = std::nullopt);
+  /// OpenTelemetry's rules: setting Unset is ignored, Ok is final (later calls are ignored), and
+  /// the description is kept only for Error.
   void set_status(status_code code, std::string_view description = {});
   /// An "exception" event with exception.type and exception.message.
   void record_exception(const std::exception& e);
   void update_name(std::string_view name);
-  void end();
+  /// Ends the span at `end_unix_nano` (when unset: the start time plus the monotonic duration).
+  void end(std::optional<std::int64_t> end_unix_nano = std::nullopt);
 
  private:
   friend class tracer;

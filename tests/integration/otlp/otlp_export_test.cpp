@@ -1,6 +1,7 @@
 // OTLP/HTTP export checked by a decoder no one here wrote: the Node receiver decodes our
 // protobuf with OpenTelemetry JS's generated schema (and our JSON as JSON) and reports every
-// field; retries on 503; an unresponsive collector never blocks the application.
+// field; retries on 429, 502, 503 and 504 honouring Retry-After; an unresponsive collector never
+// blocks the application, and OTEL_BSP_EXPORT_TIMEOUT bounds each export.
 #include <lumen/json.hpp>
 #include <lumen/trace/otlp.hpp>
 #include <lumen/trace/tracer.hpp>
@@ -10,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <thread>
 
 namespace lumen::trace {
 namespace {
@@ -32,21 +34,31 @@ std::unique_ptr<test::child_process> start_receiver(const std::string& mode, std
   return p;
 }
 
+// Exact times (Unix ns) of the sample span, so that a wrong unit or field fails.
+constexpr std::int64_t start_ns = 1'700'000'000'123'456'789;
+constexpr std::int64_t event_ns = 1'700'000'000'223'456'789;
+constexpr std::int64_t end_ns = 1'700'000'000'323'456'789;
+
 // A span with every field set: kind, remote parent with trace state, attributes of each type,
-// events with attributes, links with attributes, error status, dropped counts.
+// events with attributes and times, links with attributes and trace state, error status, and a
+// dropped attribute, event and link.
 std::vector<std::unique_ptr<span_data>> sample_batch(span_context& parent_out, span_context& link_out, span_context& self) {
   auto exporter = std::make_shared<in_memory_exporter>();
   span_limits limits;
   limits.attribute_count = 9;
+  limits.event_count = 1;
+  limits.link_count = 1;
   auto provider = tracer_provider::create(
       {.resource = resource::create("otlp-test", "9.9"), .limits = limits, .processors = {std::make_shared<simple_span_processor>(exporter)}});
   parent_out = *parse_traceparent("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", "vendor=abc");
-  link_out = *parse_traceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+  link_out = *parse_traceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", "linkvendor=xyz,other=1");
+  auto dropped_link = *parse_traceparent("00-11111111111111111111111111111111-2222222222222222-01");
   auto span = provider->get_tracer("otlp-scope", "1.2.3")
                   ->start_span("tools/call add",
                                {.kind = span_kind::server,
                                 .parent = parent_out,
-                                .links = {{link_out, {{"lumen.link.kind", std::string("transport")}}, 0}},
+                                .links = {{link_out, {{"lumen.link.kind", std::string("transport")}, {"lumen.link.n", std::int64_t{7}}}, 0},
+                                          {dropped_link, {}, 0}},
                                 .attributes = {{"s", std::string("text")},
                                                {"b", true},
                                                {"i", std::int64_t{-42}},
@@ -54,16 +66,25 @@ std::vector<std::unique_ptr<span_data>> sample_batch(span_context& parent_out, s
                                                {"as", std::vector<std::string>{"x", "y"}},
                                                {"ab", std::vector<bool>{true, false}},
                                                {"ai", std::vector<std::int64_t>{1, 2, 3}},
-                                               {"ad", std::vector<double>{0.5}}}});
+                                               {"ad", std::vector<double>{0.5}}},
+                                .start_unix_nano = start_ns});
   span.set_attribute("extra", std::string("fits"));
   span.set_attribute("dropped", std::string("over the limit"));
-  span.add_event("progress", {{"step", std::int64_t{1}}});
+  span.add_event("progress", {{"step", std::int64_t{1}}, {"label", std::string("half")}}, event_ns);
+  span.add_event("dropped event");
   span.set_status(status_code::error, "it broke");
   self = span.context();
-  span.end();
+  span.end(end_ns);
   std::vector<std::unique_ptr<span_data>> batch;
   for (auto& s : exporter->finished_spans()) batch.push_back(std::make_unique<span_data>(s));
   return batch;
+}
+
+// The OTLP/JSON KeyValue list `list` as {key: AnyValue}.
+json::object by_key(const json::value& list) {
+  json::object out;
+  for (const auto& kv : list.as_array()) out[kv.at("key").as_string()] = kv.at("value");
+  return out;
 }
 
 TEST(OtlpExport, ProtobufDecodedByOpenTelemetryJsHasEveryField) {
@@ -94,8 +115,8 @@ TEST(OtlpExport, ProtobufDecodedByOpenTelemetryJsHasEveryField) {
   // (otlp-transformer 0.52.1's schema predates Span.flags and Link.flags; the JSON test checks them.)
   EXPECT_EQ(s.at("name").as_string(), "tools/call add");
   EXPECT_EQ(s.at("kind").as_int64(), 2);
-  EXPECT_LE(std::stoll(std::string(s.at("startTimeUnixNano").as_string())),
-            std::stoll(std::string(s.at("endTimeUnixNano").as_string())));
+  EXPECT_EQ(s.at("startTimeUnixNano").as_string(), std::to_string(start_ns));
+  EXPECT_EQ(s.at("endTimeUnixNano").as_string(), std::to_string(end_ns));
   const auto& a = s.at("attributes");
   EXPECT_EQ(a.at("s").at("string").as_string(), "text");
   EXPECT_EQ(a.at("b").at("bool").as_bool(), true);
@@ -107,13 +128,22 @@ TEST(OtlpExport, ProtobufDecodedByOpenTelemetryJsHasEveryField) {
   EXPECT_EQ(a.at("ad").at("array").at(0).at("double").to_number<double>(), 0.5);
   EXPECT_EQ(a.at("extra").at("string").as_string(), "fits");
   EXPECT_FALSE(a.as_object().contains("dropped"));
+  EXPECT_EQ(a.as_object().size(), 9u);
   EXPECT_EQ(s.at("droppedAttributesCount").as_int64(), 1);
+  ASSERT_EQ(s.at("events").as_array().size(), 1u);
   EXPECT_EQ(s.at("events").at(0).at("name").as_string(), "progress");
+  EXPECT_EQ(s.at("events").at(0).at("timeUnixNano").as_string(), std::to_string(event_ns));
   EXPECT_EQ(s.at("events").at(0).at("attributes").at("step").at("int").as_string(), "1");
+  EXPECT_EQ(s.at("events").at(0).at("attributes").at("label").at("string").as_string(), "half");
+  EXPECT_EQ(s.at("droppedEventsCount").as_int64(), 1);
+  ASSERT_EQ(s.at("links").as_array().size(), 1u);
   const auto& l = s.at("links").at(0);
   EXPECT_EQ(l.at("traceId").as_string(), link.trace_id().to_hex());
   EXPECT_EQ(l.at("spanId").as_string(), link.span_id().to_hex());
+  EXPECT_EQ(l.at("traceState").as_string(), "linkvendor=xyz,other=1");
   EXPECT_EQ(l.at("attributes").at("lumen.link.kind").at("string").as_string(), "transport");
+  EXPECT_EQ(l.at("attributes").at("lumen.link.n").at("int").as_string(), "7");
+  EXPECT_EQ(s.at("droppedLinksCount").as_int64(), 1);
   EXPECT_EQ(s.at("status").at("code").as_int64(), 2);
   EXPECT_EQ(s.at("status").at("message").as_string(), "it broke");
 }
@@ -131,15 +161,67 @@ TEST(OtlpExport, JsonEncodingHasHexIdsIntegerEnumsAndStringInt64) {
   ASSERT_TRUE(line);
   auto v = json::parse(*line);
   EXPECT_EQ(v.at("contentType").as_string(), "application/json");
-  const auto& s = v.at("json").at("resourceSpans").at(0).at("scopeSpans").at(0).at("spans").at(0);
+  EXPECT_EQ(v.at("path").as_string(), "/v1/traces");
+  const auto& rs = v.at("json").at("resourceSpans").at(0);
+  auto resource = by_key(rs.at("resource").at("attributes"));
+  EXPECT_EQ(resource.at("service.name").at("stringValue").as_string(), "otlp-test");
+  EXPECT_EQ(resource.at("service.version").at("stringValue").as_string(), "9.9");
+  EXPECT_EQ(resource.at("telemetry.sdk.language").at("stringValue").as_string(), "cpp");
+  const auto& ss = rs.at("scopeSpans").at(0);
+  EXPECT_EQ(ss.at("scope").at("name").as_string(), "otlp-scope");
+  EXPECT_EQ(ss.at("scope").at("version").as_string(), "1.2.3");
+  const auto& s = ss.at("spans").at(0);
   EXPECT_EQ(s.at("traceId").as_string(), parent.trace_id().to_hex());
+  EXPECT_EQ(s.at("spanId").as_string(), self.span_id().to_hex());
   EXPECT_EQ(s.at("parentSpanId").as_string(), parent.span_id().to_hex());
+  EXPECT_EQ(s.at("traceState").as_string(), "vendor=abc");
+  EXPECT_EQ(s.at("name").as_string(), "tools/call add");
   EXPECT_EQ(s.at("kind").as_int64(), 2);
-  EXPECT_TRUE(s.at("startTimeUnixNano").is_string());
-  EXPECT_EQ(s.at("status").at("code").as_int64(), 2);
-  EXPECT_EQ(s.at("links").at(0).at("spanId").as_string(), link.span_id().to_hex());
+  EXPECT_EQ(s.at("startTimeUnixNano").as_string(), std::to_string(start_ns)) << "int64 as a decimal string";
+  EXPECT_EQ(s.at("endTimeUnixNano").as_string(), std::to_string(end_ns));
   EXPECT_EQ(s.at("flags").as_int64(), 0x301);  // sampled, parent is remote (HAS_IS_REMOTE | IS_REMOTE)
-  EXPECT_EQ(s.at("links").at(0).at("flags").as_int64(), 0x301);
+
+  auto a = by_key(s.at("attributes"));
+  EXPECT_EQ(a.size(), 9u);
+  EXPECT_EQ(a.at("s").at("stringValue").as_string(), "text");
+  EXPECT_EQ(a.at("b").at("boolValue").as_bool(), true);
+  EXPECT_EQ(a.at("i").at("intValue").as_string(), "-42") << "int64 as a decimal string";
+  EXPECT_EQ(a.at("d").at("doubleValue").as_double(), 2.5) << "a double is a JSON number";
+  const auto& as = a.at("as").at("arrayValue").at("values").as_array();
+  ASSERT_EQ(as.size(), 2u);
+  EXPECT_EQ(as.at(0).at("stringValue").as_string(), "x");
+  EXPECT_EQ(as.at(1).at("stringValue").as_string(), "y");
+  EXPECT_EQ(a.at("ab").at("arrayValue").at("values").at(1).at("boolValue").as_bool(), false);
+  const auto& ai = a.at("ai").at("arrayValue").at("values").as_array();
+  ASSERT_EQ(ai.size(), 3u);
+  EXPECT_EQ(ai.at(2).at("intValue").as_string(), "3");
+  EXPECT_EQ(a.at("ad").at("arrayValue").at("values").at(0).at("doubleValue").as_double(), 0.5);
+  EXPECT_EQ(a.at("extra").at("stringValue").as_string(), "fits");
+  EXPECT_FALSE(a.contains("dropped"));
+  EXPECT_EQ(s.at("droppedAttributesCount").as_int64(), 1);
+
+  ASSERT_EQ(s.at("events").as_array().size(), 1u);
+  const auto& e = s.at("events").at(0);
+  EXPECT_EQ(e.at("name").as_string(), "progress");
+  EXPECT_EQ(e.at("timeUnixNano").as_string(), std::to_string(event_ns));
+  auto ea = by_key(e.at("attributes"));
+  EXPECT_EQ(ea.at("step").at("intValue").as_string(), "1");
+  EXPECT_EQ(ea.at("label").at("stringValue").as_string(), "half");
+  EXPECT_EQ(s.at("droppedEventsCount").as_int64(), 1);
+
+  ASSERT_EQ(s.at("links").as_array().size(), 1u);
+  const auto& l = s.at("links").at(0);
+  EXPECT_EQ(l.at("traceId").as_string(), link.trace_id().to_hex());
+  EXPECT_EQ(l.at("spanId").as_string(), link.span_id().to_hex());
+  EXPECT_EQ(l.at("traceState").as_string(), "linkvendor=xyz,other=1");
+  EXPECT_EQ(l.at("flags").as_int64(), 0x301);
+  auto la = by_key(l.at("attributes"));
+  EXPECT_EQ(la.at("lumen.link.kind").at("stringValue").as_string(), "transport");
+  EXPECT_EQ(la.at("lumen.link.n").at("intValue").as_string(), "7");
+  EXPECT_EQ(s.at("droppedLinksCount").as_int64(), 1);
+
+  EXPECT_EQ(s.at("status").at("code").as_int64(), 2);
+  EXPECT_EQ(s.at("status").at("message").as_string(), "it broke");
 }
 
 TEST(OtlpExport, GzipBodiesAreDecompressedByTheReceiver) {
@@ -166,6 +248,122 @@ TEST(OtlpExport, RetriesAfter503) {
   ASSERT_EQ(exporter.export_spans(batch), export_result::success);
   auto v = json::parse(*receiver->read_line(10s));
   EXPECT_EQ(v.at("attempts").as_int64(), 2);
+}
+
+std::string url_for(std::uint16_t port) { return "http://127.0.0.1:" + std::to_string(port) + "/v1/traces"; }
+
+class OtlpRetryableStatus : public ::testing::TestWithParam<int> {};
+
+TEST_P(OtlpRetryableStatus, IsRetriedWithBackoff) {
+  std::uint16_t port = 0;
+  auto receiver = start_receiver("fail:" + std::to_string(GetParam()) + ":2", port);
+  ASSERT_TRUE(receiver);
+  span_context parent, link, self;
+  auto batch = sample_batch(parent, link, self);
+  otlp_http_exporter exporter({.url = url_for(port), .initial_backoff = 10ms, .max_backoff = 50ms});
+  ASSERT_EQ(exporter.export_spans(batch), export_result::success);
+  for (int attempt = 1; attempt <= 2; ++attempt) {
+    auto failed = json::parse(*receiver->read_line(10s));
+    EXPECT_EQ(failed.at("failed").as_int64(), attempt);
+    EXPECT_EQ(failed.at("status").as_int64(), GetParam());
+  }
+  auto v = json::parse(*receiver->read_line(10s));
+  EXPECT_EQ(v.at("attempts").as_int64(), 3);
+  EXPECT_EQ(v.at("protobuf").at(0).at("scopes").at(0).at("spans").at(0).at("name").as_string(), "tools/call add");
+  EXPECT_EQ(exporter.failed_spans(), 0u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Otlp, OtlpRetryableStatus, ::testing::Values(429, 502, 503, 504));
+
+// The wait between the failed attempt and the next, as the receiver measured it.
+std::int64_t retry_delay_ms(test::child_process& receiver) {
+  auto failed = json::parse(*receiver.read_line(10s));
+  EXPECT_TRUE(failed.as_object().contains("failed"));
+  auto v = json::parse(*receiver.read_line(10s));
+  EXPECT_EQ(v.at("attempts").as_int64(), 2);
+  return v.at("sinceLastResponseMs").as_int64();
+}
+
+TEST(OtlpExport, RetryAfterSecondsIsHonoured) {
+  std::uint16_t port = 0;
+  auto receiver = start_receiver("fail:429:1:1", port);
+  ASSERT_TRUE(receiver);
+  span_context parent, link, self;
+  auto batch = sample_batch(parent, link, self);
+  // A backoff of at most 10 ms: a wait near a second can only come from Retry-After.
+  otlp_http_exporter exporter({.url = url_for(port), .initial_backoff = 10ms, .max_backoff = 10ms});
+  ASSERT_EQ(exporter.export_spans(batch), export_result::success);
+  auto delay = retry_delay_ms(*receiver);
+  EXPECT_GE(delay, 950);
+  EXPECT_LT(delay, 3000);
+}
+
+TEST(OtlpExport, RetryAfterHttpDateIsHonoured) {
+  std::uint16_t port = 0;
+  // The date has a resolution of one second: 2 s ahead is between 1 and 2 s from now.
+  auto receiver = start_receiver("fail:503:1:date+2", port);
+  ASSERT_TRUE(receiver);
+  span_context parent, link, self;
+  auto batch = sample_batch(parent, link, self);
+  otlp_http_exporter exporter({.url = url_for(port), .initial_backoff = 10ms, .max_backoff = 10ms});
+  ASSERT_EQ(exporter.export_spans(batch), export_result::success);
+  auto delay = retry_delay_ms(*receiver);
+  EXPECT_GE(delay, 900);
+  EXPECT_LT(delay, 3500);
+}
+
+TEST(OtlpExport, RetryAfterPastTheDeadlineGivesUpWithoutRetrying) {
+  std::uint16_t port = 0;
+  auto receiver = start_receiver("fail:503:100:30", port);
+  ASSERT_TRUE(receiver);
+  span_context parent, link, self;
+  auto batch = sample_batch(parent, link, self);
+  // The exporter's own deadline: timeout * (max_retries + 1) = 3 s, before the 30 s asked for.
+  otlp_http_exporter exporter({.url = url_for(port), .timeout = 1s, .max_retries = 2, .initial_backoff = 10ms, .max_backoff = 10ms});
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(exporter.export_spans(batch), export_result::failure);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 1s) << "it gave up at once rather than wait or retry early";
+  EXPECT_EQ(json::parse(*receiver->read_line(10s)).at("failed").as_int64(), 1);
+  EXPECT_FALSE(receiver->read_line(500ms)) << "no immediate retry";
+  EXPECT_EQ(exporter.failed_spans(), batch.size());
+}
+
+TEST(OtlpExport, RetryAfterPastTheBatchExportDeadlineGivesUp) {
+  std::uint16_t port = 0;
+  auto receiver = start_receiver("fail:503:100:2", port);
+  ASSERT_TRUE(receiver);
+  span_context parent, link, self;
+  auto batch = sample_batch(parent, link, self);
+  otlp_http_exporter exporter({.url = url_for(port), .initial_backoff = 10ms, .max_backoff = 10ms});
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(exporter.export_spans_until(batch, start + 1s), export_result::failure);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 1s);
+  EXPECT_EQ(json::parse(*receiver->read_line(10s)).at("failed").as_int64(), 1);
+  EXPECT_FALSE(receiver->read_line(500ms)) << "no retry before the 2 s asked for";
+}
+
+TEST(OtlpExport, BatchExportTimeoutBoundsASlowCollector) {
+  std::uint16_t port = 0;
+  auto receiver = start_receiver("silent", port);
+  ASSERT_TRUE(receiver);
+  // The exporter alone would wait 10 s; OTEL_BSP_EXPORT_TIMEOUT of 300 ms bounds the export.
+  auto exporter = std::make_shared<otlp_http_exporter>(otlp_http_options{.url = url_for(port), .timeout = 10s, .max_retries = 0});
+  auto processor = std::make_shared<batch_span_processor>(
+      exporter, batch_options{.schedule_delay = 10ms, .max_queue_size = 64, .max_export_batch_size = 8, .export_timeout = 300ms});
+  auto provider = tracer_provider::create({.processors = {processor}});
+  provider->get_tracer("t")->start_span("first").end();
+  auto start = std::chrono::steady_clock::now();
+  processor->force_flush(30s);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 2s) << "force_flush held past the export timeout";
+  for (int i = 0; i < 3 && exporter->failed_spans() < 1; ++i) std::this_thread::sleep_for(100ms);
+  EXPECT_EQ(exporter->failed_spans(), 1u) << "the exporter itself gave up at the deadline";
+
+  provider->get_tracer("t")->start_span("second").end();
+  start = std::chrono::steady_clock::now();
+  processor->shutdown(30s);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 2s) << "shutdown held past the export timeout";
+  for (int i = 0; i < 10 && exporter->failed_spans() < 2; ++i) std::this_thread::sleep_for(100ms);
+  EXPECT_EQ(exporter->failed_spans(), 2u);
 }
 
 TEST(OtlpExport, NoRetryOnOtherClientErrors) {

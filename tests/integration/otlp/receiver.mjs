@@ -2,8 +2,13 @@
 // project's generated schema (@opentelemetry/otlp-transformer 0.52.1) and JSON bodies as they
 // are, and prints one JSON line per export request (normalised: hex ids, numbers) on stdout.
 // The first stdout line is `listening on PORT`.
-// Usage: node receiver.mjs [normal|flaky|silent]
+// Every line has `sinceLastResponseMs`: the time from the previous answer to this request (the
+// client's wait between attempts; null for the first request).
+// Usage: node receiver.mjs [normal|flaky|silent|reject|partial|fail:STATUS:COUNT[:RETRY_AFTER]]
 //   flaky: answers 503 (Retry-After: 0) to the first request, then 200.
+//   fail:STATUS:COUNT[:RETRY_AFTER]: answers STATUS to the first COUNT requests, printing
+//     {"failed": attempt, "status": STATUS, ...} for each, then behaves as normal. RETRY_AFTER is
+//     sent as the Retry-After header as is, or as an HTTP-date N seconds ahead for `date+N`.
 //   silent: accepts requests and never answers.
 //   reject: answers 400 and prints {"rejected": attempts}.
 //   partial: answers 200 with a protobuf partial success rejecting 3 spans.
@@ -14,8 +19,11 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const root = require('@opentelemetry/otlp-transformer/build/src/generated/root.js');
 const Request = root.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
-const mode = process.argv[2] || 'normal';
+const [mode, failStatus, failCount, retryAfter] = (process.argv[2] || 'normal').split(':');
 let attempts = 0;
+let lastResponseAt = null;
+const sinceLastResponse = () => (lastResponseAt === null ? null : Math.round(performance.now() - lastResponseAt));
+const answered = () => { lastResponseAt = performance.now(); };
 
 const hex = (b) => Buffer.from(b || []).toString('hex');
 const anyValue = (v) => {
@@ -52,10 +60,24 @@ function fromProtobuf(buf) {
 
 const server = http.createServer((req, res) => {
   attempts += 1;
+  const sinceLastResponseMs = sinceLastResponse();
+  res.on('finish', answered);
   const chunks = [];
   req.on('data', (c) => chunks.push(c));
   req.on('end', () => {
     if (mode === 'silent') return;  // never answer
+    if (mode === 'fail' && attempts <= Number(failCount)) {
+      const headers = {};
+      if (retryAfter !== undefined) {
+        headers['Retry-After'] = retryAfter.startsWith('date+')
+          ? new Date(Date.now() + 1000 * Number(retryAfter.slice(5))).toUTCString()
+          : retryAfter;
+      }
+      process.stdout.write(JSON.stringify({ failed: attempts, status: Number(failStatus), retryAfter: headers['Retry-After'] ?? null, sinceLastResponseMs }) + '\n');
+      res.writeHead(Number(failStatus), headers);
+      res.end();
+      return;
+    }
     if (mode === 'reject') {
       process.stdout.write(JSON.stringify({ rejected: attempts }) + '\n');
       res.writeHead(400);
@@ -71,7 +93,7 @@ const server = http.createServer((req, res) => {
     if (req.headers['content-encoding'] === 'gzip') body = zlib.gunzipSync(body);
     const type = req.headers['content-type'];
     const decoded = type === 'application/json' ? { json: JSON.parse(body.toString()) } : { protobuf: fromProtobuf(body) };
-    process.stdout.write(JSON.stringify({ path: req.url, contentType: type, attempts, gzip: req.headers['content-encoding'] === 'gzip', ...decoded }) + '\n');
+    process.stdout.write(JSON.stringify({ path: req.url, contentType: type, attempts, sinceLastResponseMs, gzip: req.headers['content-encoding'] === 'gzip', ...decoded }) + '\n');
     res.writeHead(200, { 'Content-Type': type });
     if (mode === 'partial') {
       // ExportTraceServiceResponse { partial_success { rejected_spans: 3 } }

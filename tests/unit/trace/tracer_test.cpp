@@ -153,14 +153,16 @@ TEST(Limits, CountsWhatIsDropped) {
   s.set_attribute("a", std::string("abcdef"));
   s.set_attribute("b", std::int64_t{1});
   s.set_attribute("c", true);
-  s.set_attribute("a", std::string("xy"));  // replacing is not dropping
+  s.set_attribute("b", std::int64_t{2});  // replacing is not dropping
   s.add_event("e1");
   s.add_event("e2");
   s.end();
   auto d = f.exporter->finished_spans().at(0);
   EXPECT_EQ(d.attributes.size(), 2u);
   EXPECT_EQ(d.dropped_attributes, 1u);
-  EXPECT_EQ(std::get<std::string>(d.attributes[0].value), "xy");
+  EXPECT_EQ(std::get<std::string>(d.attributes[0].value), "abc") << "truncated to the value length limit";
+  EXPECT_EQ(std::get<std::int64_t>(d.attributes[1].value), 2);
+  EXPECT_EQ(find_attribute(d.attributes, "c"), nullptr);
   EXPECT_EQ(d.events.size(), 1u);
   EXPECT_EQ(d.dropped_events, 1u);
   EXPECT_EQ(d.links.size(), 1u);
@@ -179,6 +181,110 @@ TEST(Span, StatusAndExceptions) {
   ASSERT_EQ(d.events.size(), 1u);
   EXPECT_EQ(d.events[0].name, "exception");
   EXPECT_EQ(std::get<std::string>(*find_attribute(d.events[0].attributes, "exception.type")), "std::runtime_error");
+}
+
+// OpenTelemetry: setting Unset is ignored, Ok is final, Error may be replaced (by Error or Ok),
+// and a description is kept only with Error.
+struct status_case {
+  const char* name;
+  std::vector<std::pair<status_code, std::string>> calls;
+  status_code code;
+  std::string message;
+};
+
+class SpanStatus : public ::testing::TestWithParam<status_case> {};
+
+TEST_P(SpanStatus, FollowsTheOpenTelemetryRules) {
+  const auto& c = GetParam();
+  fixture f;
+  auto s = f.t->start_span("x");
+  for (const auto& [code, description] : c.calls) s.set_status(code, description);
+  s.end();
+  auto d = f.exporter->finished_spans().at(0);
+  EXPECT_EQ(d.status, c.code);
+  EXPECT_EQ(d.status_message, c.message);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    OTel, SpanStatus,
+    ::testing::Values(
+        status_case{"NeverSet", {}, status_code::unset, ""},
+        status_case{"Error", {{status_code::error, "bad"}}, status_code::error, "bad"},
+        status_case{"UnsetAfterErrorIsIgnored", {{status_code::error, "bad"}, {status_code::unset, ""}}, status_code::error, "bad"},
+        status_case{"ErrorReplacesError", {{status_code::error, "first"}, {status_code::error, "second"}}, status_code::error, "second"},
+        status_case{"OkReplacesError", {{status_code::error, "bad"}, {status_code::ok, ""}}, status_code::ok, ""},
+        status_case{"OkIsFinalOverError", {{status_code::ok, ""}, {status_code::error, "late"}}, status_code::ok, ""},
+        status_case{"OkIsFinalOverUnset", {{status_code::ok, ""}, {status_code::unset, ""}}, status_code::ok, ""},
+        status_case{"DescriptionIgnoredForOk", {{status_code::ok, "fine"}}, status_code::ok, ""},
+        status_case{"DescriptionIgnoredForUnset", {{status_code::unset, "nothing"}}, status_code::unset, ""}),
+    [](const auto& test_info) { return test_info.param.name; });
+
+TEST(Context, CapturedOnOneThreadParentsSpansAndCarriesBaggageOnAnother) {
+  fixture f;
+  auto parent = f.t->start_span("request");
+  baggage bag;
+  bag.set("tenant", "acme");
+  context captured;
+  {
+    scope with_span(parent);
+    scope with_baggage(context{current_span(), bag});
+    captured = context::current();
+  }
+  EXPECT_FALSE(context::current().span.context().is_valid()) << "scopes restore the previous context";
+  EXPECT_TRUE(context::current().baggage.empty());
+  EXPECT_EQ(captured.span.context(), parent.context());
+
+  span_context child_parent, after_scope;
+  std::string seen_tenant;
+  bool had_context_before = true;
+  std::thread worker([&] {
+    had_context_before = context::current().span.context().is_valid();
+    {
+      scope active(captured);
+      seen_tenant = std::string(context::current().baggage.get("tenant").value_or(""));
+      auto child = f.t->start_span("async work");
+      child_parent = child.context();
+      child.end();
+    }
+    after_scope = current_span().context();
+  });
+  worker.join();
+  parent.end();
+
+  EXPECT_FALSE(had_context_before) << "a new thread starts with no current context";
+  EXPECT_EQ(seen_tenant, "acme");
+  EXPECT_FALSE(after_scope.is_valid());
+  auto spans = f.exporter->finished_spans();
+  ASSERT_EQ(spans.size(), 2u);
+  EXPECT_EQ(spans[0].name, "async work");
+  EXPECT_EQ(spans[0].context.trace_id(), parent.context().trace_id());
+  EXPECT_EQ(spans[0].parent.span_id(), parent.context().span_id());
+  EXPECT_FALSE(spans[0].parent.is_remote());
+}
+
+TEST(Context, ScopeOfASpanKeepsTheCurrentBaggage) {
+  fixture f;
+  baggage bag;
+  bag.set("k", "v");
+  scope outer(context{span{}, bag});
+  auto s = f.t->start_span("s");
+  {
+    scope inner(s);
+    EXPECT_EQ(context::current().span.context(), s.context());
+    EXPECT_EQ(context::current().baggage.get("k").value_or(""), "v");
+  }
+  s.end();
+}
+
+TEST(Span, ExplicitEventAndEndTimesAreKept) {
+  fixture f;
+  auto s = f.t->start_span("x", {.start_unix_nano = 1'000'000'000'000'000'000});
+  s.add_event("at", {}, 1'000'000'000'500'000'000);
+  s.end(1'000'000'001'000'000'000);
+  auto d = f.exporter->finished_spans().at(0);
+  EXPECT_EQ(d.start_unix_nano, 1'000'000'000'000'000'000);
+  EXPECT_EQ(d.events.at(0).time_unix_nano, 1'000'000'000'500'000'000);
+  EXPECT_EQ(d.end_unix_nano, 1'000'000'001'000'000'000);
 }
 
 TEST(Provider, DisabledRecordsNothingButPropagates) {
@@ -261,11 +367,15 @@ TEST(BatchProcessor, ShutdownExportsWhatIsQueued) {
 TEST(BatchOptions, FromEnvironmentWithInvalidValuesFallingBack) {
   ::setenv("OTEL_BSP_SCHEDULE_DELAY", "250", 1);
   ::setenv("OTEL_BSP_MAX_QUEUE_SIZE", "not-a-number", 1);
+  ::setenv("OTEL_BSP_EXPORT_TIMEOUT", "1500", 1);
   auto o = batch_options::from_environment();
   EXPECT_EQ(o.schedule_delay, std::chrono::milliseconds(250));
   EXPECT_EQ(o.max_queue_size, 2048u);
+  EXPECT_EQ(o.export_timeout, std::chrono::milliseconds(1500));
   ::unsetenv("OTEL_BSP_SCHEDULE_DELAY");
   ::unsetenv("OTEL_BSP_MAX_QUEUE_SIZE");
+  ::unsetenv("OTEL_BSP_EXPORT_TIMEOUT");
+  EXPECT_EQ(batch_options::from_environment().export_timeout, std::chrono::milliseconds(30000));
 }
 
 TEST(OtlpOptions, EndpointRulesFromEnvironment) {
