@@ -174,7 +174,7 @@ int run_demo(const std::vector<std::string>& args) {
   }
   transport::mcp_endpoint endpoint(srv, {});
   http->mount(endpoint);
-  viewer::trace_viewer viewer(store);
+  viewer::trace_viewer viewer(store, "/_lumen/traces", true);  // the demo is for looking at traces
   http->route(viewer.base_path(), [&viewer](transport::http_request req, std::shared_ptr<transport::response_channel> ch) {
     auto r = viewer.handle(req.method, req.target);
     if (!r) return ch->respond({404, {}, {}});

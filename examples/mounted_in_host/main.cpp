@@ -241,7 +241,7 @@ int main(int argc, char** argv) {
   transport::endpoint_options eo{.path = options.path};
   if (transport::is_loopback_host(options.host)) eo.origins = transport::origin_policy::loopback(port);
   transport::mcp_endpoint mcp(srv, eo);
-  viewer::trace_viewer viewer(store);
+  viewer::trace_viewer viewer(store, "/_lumen/traces", true);  // an example: always show the traces
   host_app app(mcp, viewer, tel->provider()->get_tracer("host-http", "1.0.0"));
 
   // One thread per connection (the host's model, not Lumen's); finished ones are reaped.

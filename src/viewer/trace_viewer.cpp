@@ -4,6 +4,9 @@
 #include <boost/url/parse.hpp>
 
 #include <charconv>
+#include <cstdlib>
+#include <iostream>
+#include <mutex>
 
 namespace lumen::viewer {
 
@@ -27,9 +30,20 @@ bool is_hex_id(std::string_view s, std::size_t length) {
 
 }  // namespace
 
-trace_viewer::trace_viewer(std::shared_ptr<const span_store> store, std::string base_path)
-    : store_(std::move(store)), base_path_(std::move(base_path)) {
+trace_viewer::trace_viewer(std::shared_ptr<const span_store> store, std::string base_path, std::optional<bool> enabled)
+    : store_(std::move(store)), base_path_(std::move(base_path)), enabled_(enabled.value_or(enabled_by_default())) {
   while (base_path_.size() > 1 && base_path_.back() == '/') base_path_.pop_back();
+}
+
+bool trace_viewer::enabled_by_default() {
+  if (const char* v = std::getenv("LUMEN_TRACE_VIEWER"); v && *v) {
+    std::string_view value(v);
+    if (value == "on" || value == "true" || value == "1") return true;
+    if (value == "off" || value == "false" || value == "0") return false;
+    static std::once_flag warned;
+    std::call_once(warned, [&] { std::cerr << "lumen: ignoring LUMEN_TRACE_VIEWER=\"" << value << "\" (on or off)\n"; });
+  }
+  return LUMEN_TRACE_VIEWER_DEFAULT != 0;
 }
 
 bool trace_viewer::owns(std::string_view target) const noexcept {
@@ -40,6 +54,9 @@ bool trace_viewer::owns(std::string_view target) const noexcept {
 
 std::optional<viewer_response> trace_viewer::handle(std::string_view method, std::string_view target) const {
   if (!owns(target)) return std::nullopt;
+  if (!enabled_) {
+    return json_response(404, json::object{{"error", "the trace viewer is off in this server (LUMEN_TRACE_VIEWER=on enables it)"}});
+  }
   if (method != "GET" && method != "HEAD") {
     return json_response(405, json::object{{"error", "the trace viewer only answers GET"}});
   }

@@ -25,8 +25,16 @@ struct viewer_response {
 
 class trace_viewer {
  public:
-  explicit trace_viewer(std::shared_ptr<const span_store> store, std::string base_path = "/_lumen/traces");
+  /// `enabled`: nullopt follows enabled_by_default(). A disabled viewer answers every request
+  /// under its path with 404 and a message saying how to turn it on.
+  explicit trace_viewer(std::shared_ptr<const span_store> store, std::string base_path = "/_lumen/traces",
+                        std::optional<bool> enabled = std::nullopt);
 
+  /// LUMEN_TRACE_VIEWER=on|off when set; otherwise on, except in production builds (CMake build
+  /// type Release or MinSizeRel, or -DLUMEN_TRACE_VIEWER=OFF), where it is off.
+  static bool enabled_by_default();
+
+  bool enabled() const noexcept { return enabled_; }
   const std::string& base_path() const noexcept { return base_path_; }
   /// True when `target` (path and query) is under the viewer's base path.
   bool owns(std::string_view target) const noexcept;
@@ -36,6 +44,7 @@ class trace_viewer {
  private:
   std::shared_ptr<const span_store> store_;
   std::string base_path_;
+  bool enabled_;
 };
 
 /// The page's static assets (exposed for tests).

@@ -82,7 +82,7 @@ class TraceViewerTest : public ::testing::Test {
     store_->add(mcp);
   }
   std::shared_ptr<span_store> store_ = std::make_shared<span_store>();
-  trace_viewer viewer_{store_};
+  trace_viewer viewer_{store_, "/_lumen/traces", true};
 };
 
 TEST_F(TraceViewerTest, IgnoresOtherPaths) {
@@ -129,6 +129,31 @@ TEST_F(TraceViewerTest, ApiErrorsAreClear) {
   EXPECT_EQ(viewer_.handle("GET", "/_lumen/traces/api/spans/nothex")->status, 400u);
   EXPECT_EQ(viewer_.handle("POST", "/_lumen/traces/api/traces")->status, 405u);
   EXPECT_EQ(viewer_.handle("GET", "/_lumen/traces/nope")->status, 404u);
+}
+
+
+TEST(TraceViewerSwitch, DisabledViewerAnswers404SayingHowToEnableIt) {
+  trace_viewer off(std::make_shared<span_store>(), "/_lumen/traces", false);
+  EXPECT_FALSE(off.enabled());
+  for (const char* target : {"/_lumen/traces/", "/_lumen/traces/api/traces", "/_lumen/traces/app.js"}) {
+    auto r = off.handle("GET", target);
+    ASSERT_TRUE(r) << target;
+    EXPECT_EQ(r->status, 404u);
+    EXPECT_NE(r->body.find("LUMEN_TRACE_VIEWER=on"), std::string::npos);
+  }
+  EXPECT_FALSE(off.handle("GET", "/mcp")) << "other paths are still not the viewer's";
+}
+
+TEST(TraceViewerSwitch, EnvironmentOverridesTheBuildDefault) {
+  ::setenv("LUMEN_TRACE_VIEWER", "off", 1);
+  EXPECT_FALSE(trace_viewer::enabled_by_default());
+  EXPECT_FALSE(trace_viewer(std::make_shared<span_store>()).enabled());
+  ::setenv("LUMEN_TRACE_VIEWER", "on", 1);
+  EXPECT_TRUE(trace_viewer::enabled_by_default());
+  auto r = trace_viewer(std::make_shared<span_store>()).handle("GET", "/_lumen/traces/api/traces");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200u);
+  ::unsetenv("LUMEN_TRACE_VIEWER");
 }
 
 }  // namespace
