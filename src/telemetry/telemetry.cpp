@@ -5,6 +5,7 @@
 #include <lumen/trace/otlp.hpp>
 #include <lumen/viewer/span_store_exporter.hpp>
 
+#include <algorithm>
 #include <iostream>
 
 namespace lumen::telemetry {
@@ -40,9 +41,11 @@ runtime::runtime(telemetry_options options)
       }
     }
     if (options_.span_store) {
+      // The OTEL_BSP_* settings, but spans reach the local viewer within 200 ms.
+      auto store_batches = trace::batch_options::from_environment();
+      store_batches.schedule_delay = std::min(store_batches.schedule_delay, std::chrono::milliseconds(200));
       p.processors.push_back(std::make_shared<trace::batch_span_processor>(
-          std::make_shared<viewer::span_store_exporter>(options_.span_store),
-          trace::batch_options{.schedule_delay = std::chrono::milliseconds(200)}));
+          std::make_shared<viewer::span_store_exporter>(options_.span_store), store_batches));
     }
     for (auto& extra : options_.processors) p.processors.push_back(extra);
   }

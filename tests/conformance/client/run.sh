@@ -3,24 +3,14 @@
 # pinned in package.json beside this script) against Lumen's conformance_client.
 #   run.sh PATH/TO/conformance_client [SCENARIO...]
 # Without scenarios it runs the non-auth scenarios of the `core` suite. Every check must pass:
-# a failure or a warning fails the run. Needs Node 22 (installed under .tools/node22 if absent).
+# a failure or a warning fails the run. Needs Node 22 (the pinned npm package in tests/node22).
 set -euo pipefail
 
 client="${1:?usage: run.sh PATH/TO/conformance_client [SCENARIO...]}"
 shift
 here="$(cd "$(dirname "$0")" && pwd)"
-root="$(cd "$here/../../.." && pwd)"
 
-node_bin="$root/.tools/node22/node_modules/node/bin"
-if [ ! -x "$node_bin/node" ]; then
-  if command -v node >/dev/null && node -e 'process.exit(+process.versions.node.split(".")[0] >= 22 ? 0 : 1)'; then
-    node_bin="$(dirname "$(command -v node)")"
-  else
-    echo "installing Node 22 under .tools/node22" >&2
-    npm install --prefix "$root/.tools/node22" --no-audit --no-fund node@22 >&2
-  fi
-fi
-export PATH="$node_bin:$PATH"
+source "$here/../node22.sh"
 
 if [ ! -x "$here/node_modules/.bin/conformance" ]; then
   (cd "$here" && npm ci --no-audit --no-fund >&2)

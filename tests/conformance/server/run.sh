@@ -5,7 +5,7 @@
 #   0.2.0-alpha.12  server --requirements 2025-11-25
 #   run.sh PATH/TO/conformance_server [0.1|0.2]...
 # Every check must pass: a failure, a warning or a skipped check fails the run (there is no
-# expected-failures file). Needs Node 22 (installed under .tools/node22 when absent).
+# expected-failures file). Needs Node 22 (the pinned npm package in tests/node22).
 set -euo pipefail
 
 server="${1:?usage: run.sh PATH/TO/conformance_server [0.1|0.2]...}"
@@ -13,18 +13,8 @@ shift
 releases=("$@")
 [ ${#releases[@]} -gt 0 ] || releases=(0.1 0.2)
 here="$(cd "$(dirname "$0")" && pwd)"
-root="$(cd "$here/../../.." && pwd)"
 
-node_bin="$root/.tools/node22/node_modules/node/bin"
-if [ ! -x "$node_bin/node" ]; then
-  if command -v node >/dev/null && node -e 'process.exit(+process.versions.node.split(".")[0] >= 22 ? 0 : 1)'; then
-    node_bin="$(dirname "$(command -v node)")"
-  else
-    echo "installing Node 22 under .tools/node22" >&2
-    npm install --prefix "$root/.tools/node22" --no-audit --no-fund node@22 >&2
-  fi
-fi
-export PATH="$node_bin:$PATH"
+source "$here/../node22.sh"
 
 if [ ! -f "$here/node_modules/conformance-0.1/dist/index.js" ] || [ ! -f "$here/node_modules/conformance-0.2/dist/index.js" ] ||
    [ "$here/package-lock.json" -nt "$here/node_modules/.package-lock.json" ]; then

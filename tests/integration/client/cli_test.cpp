@@ -43,9 +43,8 @@ std::string last_stderr() {
 class LumenCli : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!std::filesystem::exists(cli) || !std::filesystem::exists(feature_tour)) {
-      GTEST_SKIP() << "build lumen-cli and feature_tour first";
-    }
+    ASSERT_TRUE(std::filesystem::exists(cli) && std::filesystem::exists(feature_tour))
+        << "build lumen-cli and feature_tour first";
   }
   std::string stdio() const { return "--stdio '" + feature_tour + "'"; }
 };

@@ -70,7 +70,8 @@ enum class kind { stdio, http };
 class Everything : public ::testing::TestWithParam<kind> {
  protected:
   void SetUp() override {
-    if (!std::filesystem::exists(everything_js)) GTEST_SKIP() << "run `npm ci` in tests/ first";
+    // A missing peer is a failure, not a skip: scripts/bootstrap installs it (npm ci in tests/).
+    ASSERT_TRUE(std::filesystem::exists(everything_js)) << everything_js << " is missing: run scripts/bootstrap";
     std::unique_ptr<client::transport> t;
     if (GetParam() == kind::stdio) {
       t = std::make_unique<client::stdio_transport>(
