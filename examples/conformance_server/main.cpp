@@ -281,19 +281,11 @@ void add_prompts(server::server& srv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  transport::serve_options options;
-  try {
-    options = transport::parse_serve_options(argc, argv);
-  } catch (const std::exception& e) {
-    std::cerr << "conformance_server: " << e.what()
-              << "\nusage: conformance_server [--stdio | --host H --port N --path P --stateless]\n";
-    return 2;
-  }
   server::server srv({.name = "lumen-conformance-server", .version = "1.0.0"});
   add_content_tools(srv);
   add_notifying_tools(srv);
   add_client_request_tools(srv);
   add_resources(srv);
   add_prompts(srv);
-  return transport::serve(srv, options);
+  return transport::serve(srv, argc, argv);
 }

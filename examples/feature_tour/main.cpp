@@ -208,13 +208,9 @@ void add_prompts(server::server& srv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  transport::serve_options options;
-  try {
-    options = transport::parse_serve_options(argc, argv, {.stdio = true});  // stdio unless HTTP options are given
-  } catch (const std::exception& e) {
-    std::cerr << "feature_tour: " << e.what() << "\nusage: feature_tour [--stdio | --host H --port N --path P --stateless]\n";
-    return 2;
-  }
+  // stdio unless HTTP options are given
+  auto options = transport::parse_serve_options_or_usage(argc, argv, {.stdio = true});
+  if (!options) return 2;
   // Tracing by the OpenTelemetry MCP conventions; spans go to OTLP when OTEL_EXPORTER_OTLP_* is set.
   auto tel = telemetry::runtime::create({.service_name = "feature-tour", .service_version = "1.0.0"});
   server::server srv({.name = "feature-tour", .version = "1.0.0", .title = "Lumen feature tour",
@@ -224,5 +220,5 @@ int main(int argc, char** argv) {
   add_tools(srv);
   add_resources(srv);
   add_prompts(srv);
-  return transport::serve(srv, options, tel->http_observer());
+  return transport::serve(srv, *options, tel->http_observer());
 }

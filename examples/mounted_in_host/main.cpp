@@ -199,13 +199,9 @@ class host_app {
 }  // namespace
 
 int main(int argc, char** argv) {
-  transport::serve_options options;
-  try {
-    options = transport::parse_serve_options(argc, argv);
-  } catch (const std::exception& e) {
-    std::cerr << "mounted_in_host: " << e.what() << "\nusage: mounted_in_host [--host H] [--port N] [--path P] [--stdio]\n";
-    return 2;
-  }
+  auto parsed = transport::parse_serve_options_or_usage(argc, argv);
+  if (!parsed) return 2;
+  const transport::serve_options& options = *parsed;
   auto store = std::make_shared<viewer::span_store>();
   auto tel = telemetry::runtime::create({.service_name = "mounted-in-host", .span_store = store,
                                          .http_server_spans = false});  // the host makes the HTTP spans

@@ -41,18 +41,21 @@ int serve(server::server& srv, const serve_options& options, std::shared_ptr<htt
   return 0;
 }
 
-int serve(server::server& srv, int argc, char** argv, serve_options defaults) {
-  serve_options options;
+std::optional<serve_options> parse_serve_options_or_usage(int argc, char** argv, serve_options defaults) {
   try {
-    options = parse_serve_options(argc, argv, std::move(defaults));
+    return parse_serve_options(argc, argv, std::move(defaults));
   } catch (const std::invalid_argument& e) {
     std::string program = argc > 0 ? argv[0] : "server";
     program = program.substr(program.find_last_of('/') + 1);
     std::cerr << program << ": " << e.what() << "\nusage: " << program
               << " [--stdio | --host H --port N --path P --stateless --threads N]\n";
-    return 2;
+    return std::nullopt;
   }
-  return serve(srv, options);
+}
+
+int serve(server::server& srv, int argc, char** argv, serve_options defaults) {
+  auto options = parse_serve_options_or_usage(argc, argv, std::move(defaults));
+  return options ? serve(srv, *options) : 2;
 }
 
 }  // namespace lumen::transport

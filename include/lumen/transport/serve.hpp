@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace lumen::transport {
@@ -20,6 +21,10 @@ namespace lumen::transport {
 int serve(server::server& srv, const serve_options& options,
           std::shared_ptr<http_request_observer> observer = nullptr,
           const std::function<void(http_server&)>& setup = {});
+
+/// parse_serve_options, or, for a bad argument, a one-line error and the usage on stderr and
+/// nullopt (the caller exits with 2).
+std::optional<serve_options> parse_serve_options_or_usage(int argc, char** argv, serve_options defaults = {});
 
 /// The command line of every example server (see parse_serve_options), then serve(): a bad
 /// argument prints a one-line error and the usage to stderr and returns 2.
