@@ -1,6 +1,8 @@
 // Ids: hex conversion and random generation.
 #include <lumen/trace/ids.hpp>
 
+#include <array>
+#include <cstring>
 #include <random>
 
 namespace lumen::trace {
@@ -15,15 +17,20 @@ constexpr int hex_value(char c) noexcept {
   return -1;  // upper-case hex is invalid in traceparent
 }
 
-// xoshiro256** (Blackman and Vigna): fast, good statistical quality, not cryptographic.
+// xoshiro256** (Blackman and Vigna): fast, good statistical quality, not cryptographic. The
+// per-thread state is plain data (zero-initialized, seeded on first use), so reaching it costs
+// no thread_local initialization guard.
 struct xoshiro256 {
   std::uint64_t s[4];
-  xoshiro256() {
+  bool seeded;
+
+  static constexpr std::uint64_t rotl(std::uint64_t x, int k) noexcept { return (x << k) | (x >> (64 - k)); }
+  [[gnu::noinline]] void seed() noexcept {
     std::random_device rd;
     for (auto& v : s) v = (static_cast<std::uint64_t>(rd()) << 32) ^ rd();
     if ((s[0] | s[1] | s[2] | s[3]) == 0) s[0] = 0x9e3779b97f4a7c15ULL;
+    seeded = true;
   }
-  static constexpr std::uint64_t rotl(std::uint64_t x, int k) noexcept { return (x << k) | (x >> (64 - k)); }
   std::uint64_t next() noexcept {
     const std::uint64_t result = rotl(s[1] * 5, 7) * 9;
     const std::uint64_t t = s[1] << 17;
@@ -37,15 +44,21 @@ struct xoshiro256 {
   }
 };
 
+thread_local xoshiro256 thread_generator{};
+
 xoshiro256& generator() noexcept {
-  thread_local xoshiro256 g;
+  auto& g = thread_generator;
+  if (!g.seeded) [[unlikely]] g.seed();
   return g;
 }
 
-void fill(std::uint8_t* out, std::size_t n) noexcept {
-  for (std::size_t i = 0; i < n; i += 8) {
-    std::uint64_t v = generator().next();
-    for (std::size_t k = 0; k < 8 && i + k < n; ++k) out[i + k] = static_cast<std::uint8_t>(v >> (8 * k));
+// `N` random bytes, 8 at a time.
+template <std::size_t N>
+void fill(std::array<std::uint8_t, N>& out) noexcept {
+  auto& g = generator();
+  for (std::size_t i = 0; i < N; i += 8) {
+    std::uint64_t v = g.next();
+    std::memcpy(out.data() + i, &v, 8);
   }
 }
 
@@ -84,7 +97,7 @@ template struct id_bytes<8>;
 trace_id random_trace_id() noexcept {
   trace_id id;
   do {
-    fill(id.bytes.data(), id.bytes.size());
+    fill(id.bytes);
   } while (!id.is_valid());
   return id;
 }
@@ -92,7 +105,7 @@ trace_id random_trace_id() noexcept {
 span_id random_span_id() noexcept {
   span_id id;
   do {
-    fill(id.bytes.data(), id.bytes.size());
+    fill(id.bytes);
   } while (!id.is_valid());
   return id;
 }

@@ -117,6 +117,7 @@ void limit_list(attribute_list& list, std::uint32_t& dropped, std::size_t limit,
     dropped += static_cast<std::uint32_t>(list.size() - limit);
     list.resize(limit);
   }
+  if (value_length == SIZE_MAX) return;  // the default: nothing to truncate
   for (auto& a : list) truncate(a.value, value_length);
 }
 }  // namespace
@@ -218,13 +219,19 @@ scope::~scope() { current_context = std::move(previous_); }
 
 bool tracer::enabled() const noexcept { return !provider_->disabled(); }
 
+namespace {
+const span_context no_parent;
+}
+
 span tracer::start_span(std::string_view name, span_options options) const {
-  span_context parent;
+  // Referred to, not copied: an unsampled span should cost almost nothing.
+  const span_context* parent_ptr = &no_parent;
   if (options.parent) {
-    parent = *options.parent;
+    parent_ptr = &*options.parent;
   } else if (!options.root) {
-    parent = current_context.span.context();
+    parent_ptr = &current_context.span.context();
   }
+  const span_context& parent = *parent_ptr;
   const bool has_parent = parent.is_valid();
   trace_id tid = has_parent ? parent.trace_id() : random_trace_id();
   span_id sid = random_span_id();
@@ -276,7 +283,10 @@ tracer_provider::tracer_provider(tracer_provider_options o)
       sampler_(o.sampler ? std::move(o.sampler) : parent_based_sampler(always_on_sampler())),
       limits_(o.limits),
       disabled_(o.disabled),
-      processors_(std::make_shared<const std::vector<std::shared_ptr<span_processor>>>(std::move(o.processors))) {}
+      processor_lists_() {
+  processor_lists_.push_back(std::make_unique<const processor_list>(std::move(o.processors)));
+  processors_.store(processor_lists_.back().get(), std::memory_order_release);
+}
 
 std::shared_ptr<tracer_provider> tracer_provider::create(tracer_provider_options options) {
   return std::shared_ptr<tracer_provider>(new tracer_provider(std::move(options)));
@@ -292,17 +302,14 @@ std::shared_ptr<tracer> tracer_provider::get_tracer(std::string_view name, std::
 
 void tracer_provider::add_processor(std::shared_ptr<span_processor> processor) {
   std::lock_guard lock(processors_mutex_);
-  auto next = std::make_shared<std::vector<std::shared_ptr<span_processor>>>(*processors_);
+  auto next = std::make_unique<processor_list>(*processors_.load(std::memory_order_acquire));
   next->push_back(std::move(processor));
-  processors_ = std::move(next);
+  processor_lists_.push_back(std::move(next));
+  processors_.store(processor_lists_.back().get(), std::memory_order_release);
 }
 
 void tracer_provider::on_end(std::unique_ptr<span_data> span) const {
-  std::shared_ptr<const std::vector<std::shared_ptr<span_processor>>> processors;
-  {
-    std::lock_guard lock(processors_mutex_);
-    processors = processors_;
-  }
+  const processor_list* processors = processors_.load(std::memory_order_acquire);
   if (!span->context.is_sampled() || processors->empty()) return;
   // Each processor gets its own copy but the last, which takes the original.
   for (std::size_t i = 0; i + 1 < processors->size(); ++i) (*processors)[i]->on_end(std::make_unique<span_data>(*span));
@@ -310,22 +317,14 @@ void tracer_provider::on_end(std::unique_ptr<span_data> span) const {
 }
 
 bool tracer_provider::force_flush(std::chrono::milliseconds timeout) {
-  std::shared_ptr<const std::vector<std::shared_ptr<span_processor>>> processors;
-  {
-    std::lock_guard lock(processors_mutex_);
-    processors = processors_;
-  }
+  const processor_list* processors = processors_.load(std::memory_order_acquire);
   bool ok = true;
   for (const auto& p : *processors) ok = p->force_flush(timeout) && ok;
   return ok;
 }
 
 void tracer_provider::shutdown(std::chrono::milliseconds timeout) {
-  std::shared_ptr<const std::vector<std::shared_ptr<span_processor>>> processors;
-  {
-    std::lock_guard lock(processors_mutex_);
-    processors = processors_;
-  }
+  const processor_list* processors = processors_.load(std::memory_order_acquire);
   for (const auto& p : *processors) p->shutdown(timeout);
 }
 

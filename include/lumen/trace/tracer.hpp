@@ -18,6 +18,7 @@
 #include <lumen/trace/span_context.hpp>
 #include <lumen/trace/span_data.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <exception>
@@ -175,8 +176,12 @@ class tracer_provider : public std::enable_shared_from_this<tracer_provider> {
   std::shared_ptr<const trace::sampler> sampler_;
   span_limits limits_;
   bool disabled_;
+  using processor_list = std::vector<std::shared_ptr<span_processor>>;
+  /// The processors now, read without a lock on every span end. add_processor publishes a new
+  /// list; the old ones stay alive (in `processor_lists_`) since a span may still be reading one.
+  std::atomic<const processor_list*> processors_{nullptr};
   mutable std::mutex processors_mutex_;
-  std::shared_ptr<const std::vector<std::shared_ptr<span_processor>>> processors_;
+  std::vector<std::unique_ptr<const processor_list>> processor_lists_;
 };
 
 /// Unix time now, in nanoseconds.
