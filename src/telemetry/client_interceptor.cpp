@@ -25,7 +25,7 @@ client::request_interceptor runtime::client_interceptor(std::string network_tran
       trace::span_options o;
       o.kind = trace::span_kind::client;
       for (const auto& [k, v] : description.attributes) {
-        o.attributes.push_back(std::visit([&](const auto& x) { return trace::attribute(std::string(k), trace::attribute_value(x)); }, v));
+        o.attributes.push_back(std::visit([&](const auto& x) { return trace::attribute(trace::static_key(k), trace::attribute_value(x)); }, v));
       }
       span = self->tracer()->start_span(description.name, std::move(o));
     }

@@ -101,16 +101,16 @@ class http_observer final : public transport::http_request_observer {
     o.parent = incoming.span;
     o.root = !incoming.span.is_valid();
     o.attributes.reserve(10);
-    o.attributes.emplace_back(std::string(sc::http_request_method), method);
-    if (!known) o.attributes.emplace_back(std::string(sc::http_request_method_original), req.method);
-    o.attributes.emplace_back(std::string(sc::url_path), std::string(req.path()));
-    o.attributes.emplace_back(std::string(sc::url_scheme), std::string("http"));
-    if (!route.empty()) o.attributes.emplace_back(std::string(sc::http_route), std::string(route));
-    o.attributes.emplace_back(std::string(sc::network_protocol_version), std::string("1.1"));
-    o.attributes.emplace_back(std::string(sc::server_address), std::string(server_address));
-    o.attributes.emplace_back(std::string(sc::server_port), std::int64_t{server_port});
-    if (!req.peer_address.empty()) o.attributes.emplace_back(std::string(sc::client_address), req.peer_address);
-    if (auto ua = req.header("User-Agent")) o.attributes.emplace_back(std::string(sc::user_agent_original), std::string(*ua));
+    o.attributes.emplace_back(trace::static_key(sc::http_request_method), method);
+    if (!known) o.attributes.emplace_back(trace::static_key(sc::http_request_method_original), req.method);
+    o.attributes.emplace_back(trace::static_key(sc::url_path), std::string(req.path()));
+    o.attributes.emplace_back(trace::static_key(sc::url_scheme), std::string("http"));
+    if (!route.empty()) o.attributes.emplace_back(trace::static_key(sc::http_route), std::string(route));
+    o.attributes.emplace_back(trace::static_key(sc::network_protocol_version), std::string("1.1"));
+    o.attributes.emplace_back(trace::static_key(sc::server_address), std::string(server_address));
+    o.attributes.emplace_back(trace::static_key(sc::server_port), std::int64_t{server_port});
+    if (!req.peer_address.empty()) o.attributes.emplace_back(trace::static_key(sc::client_address), req.peer_address);
+    if (auto ua = req.header("User-Agent")) o.attributes.emplace_back(trace::static_key(sc::user_agent_original), std::string(*ua));
     // Never the raw path in the name: `{method} {route}`, or the method alone.
     std::string name = route.empty() ? method : method + " " + std::string(route);
     auto span = owner_->tracer()->start_span(name, std::move(o));

@@ -19,7 +19,8 @@ namespace {
 namespace sc = semconv;
 
 trace::attribute to_trace_attribute(std::string_view key, const operation_attribute_value& v) {
-  return std::visit([&](const auto& x) { return trace::attribute(std::string(key), trace::attribute_value(x)); }, v);
+  // Operation attribute keys are semantic-convention constants: no copy of the key.
+  return std::visit([&](const auto& x) { return trace::attribute(trace::static_key(key), trace::attribute_value(x)); }, v);
 }
 
 metric_attributes metric_attributes_of(const operation_description& d, const operation_outcome* outcome) {
@@ -150,13 +151,13 @@ class mcp_server_observer final : public server::operation_observer {
     options.root = !decision.parent.is_valid();
     if (decision.link) {
       options.links.push_back(trace::link_data{
-          *decision.link, {trace::attribute(std::string(sc::lumen_link_kind), std::string(origin.ambient_kind))}, 0});
+          *decision.link, {trace::attribute(trace::static_key(sc::lumen_link_kind), std::string(origin.ambient_kind))}, 0});
     }
     options.attributes.reserve(description.attributes.size() + 2);
     for (const auto& [k, v] : description.attributes) options.attributes.push_back(to_trace_attribute(k, v));
     if (!origin.peer_address.empty()) {
-      options.attributes.emplace_back(std::string(sc::client_address), origin.peer_address);
-      if (origin.peer_port) options.attributes.emplace_back(std::string(sc::client_port), std::int64_t{origin.peer_port});
+      options.attributes.emplace_back(trace::static_key(sc::client_address), origin.peer_address);
+      if (origin.peer_port) options.attributes.emplace_back(trace::static_key(sc::client_port), std::int64_t{origin.peer_port});
     }
     auto span = owner_->tracer()->start_span(description.name, std::move(options));
     return std::make_shared<mcp_scope>(owner_, std::move(span), std::move(from_meta.baggage), std::move(description),

@@ -23,7 +23,7 @@ json::value to_json(const trace::attribute_value& v) {
 
 json::object to_json(const trace::attribute_list& list) {
   json::object o;
-  for (const auto& a : list) o[a.key] = to_json(a.value);
+  for (const auto& a : list) o[a.key.view()] = to_json(a.value);
   return o;
 }
 

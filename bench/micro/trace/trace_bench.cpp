@@ -39,25 +39,25 @@ void BM_UnsampledSpanStartEnd(benchmark::State& state) {
 }
 BENCHMARK(BM_UnsampledSpanStartEnd);
 
-// A server span as Lumen's MCP instrumentation starts one (src/telemetry/mcp_operation.cpp):
-// 8 attributes emplaced into a reserved list, and a transport Link.
+// A server span as Lumen's MCP instrumentation starts one (src/telemetry/server_observer.cpp):
+// 8 attributes with semantic-convention (static) keys in a reserved list, and a transport Link.
 span_options mcp_span_options(const span_context& linked) {
   span_options o;
   o.kind = span_kind::server;
   o.links.reserve(1);
   auto& link = o.links.emplace_back();
   link.context = linked;
-  link.attributes.emplace_back("lumen.link.kind", std::string("transport"));
+  link.attributes.emplace_back(static_key("lumen.link.kind"), std::string("transport"));
   auto& a = o.attributes;
   a.reserve(8);
-  a.emplace_back("mcp.method.name", std::string("tools/call"));
-  a.emplace_back("gen_ai.operation.name", std::string("execute_tool"));
-  a.emplace_back("gen_ai.tool.name", std::string("echo"));
-  a.emplace_back("jsonrpc.request.id", std::string("42"));
-  a.emplace_back("mcp.protocol.version", std::string("2025-11-25"));
-  a.emplace_back("mcp.session.id", std::string("0f66b6d685c1b9be"));
-  a.emplace_back("network.transport", std::string("tcp"));
-  a.emplace_back("client.port", std::int64_t{50000});
+  a.emplace_back(static_key("mcp.method.name"), std::string("tools/call"));
+  a.emplace_back(static_key("gen_ai.operation.name"), std::string("execute_tool"));
+  a.emplace_back(static_key("gen_ai.tool.name"), std::string("echo"));
+  a.emplace_back(static_key("jsonrpc.request.id"), std::string("42"));
+  a.emplace_back(static_key("mcp.protocol.version"), std::string("2025-11-25"));
+  a.emplace_back(static_key("mcp.session.id"), std::string("0f66b6d685c1b9be"));
+  a.emplace_back(static_key("network.transport"), std::string("tcp"));
+  a.emplace_back(static_key("client.port"), std::int64_t{50000});
   return o;
 }
 

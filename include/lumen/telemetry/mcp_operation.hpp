@@ -17,6 +17,7 @@ namespace lumen::telemetry {
 
 /// A span attribute value as the MCP layer produces it.
 using operation_attribute_value = std::variant<std::string, std::int64_t, bool>;
+/// Keys are semantic-convention constants (static storage), so spans take them without a copy.
 using operation_attributes = std::vector<std::pair<std::string_view, operation_attribute_value>>;
 
 /// The parts of an MCP span known when the message arrives (or is sent).

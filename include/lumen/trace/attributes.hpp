@@ -13,12 +13,43 @@ namespace lumen::trace {
 using attribute_value = std::variant<std::string, bool, std::int64_t, double, std::vector<std::string>,
                                      std::vector<bool>, std::vector<std::int64_t>, std::vector<double>>;
 
+/// An attribute's key: its own copy of the text, or, made with static_key(), a view of text that
+/// outlives every span (a semantic-convention constant), which costs no allocation on the hot path.
+class attribute_key {
+ public:
+  attribute_key() = default;
+  attribute_key(std::string text) : owned_(std::move(text)), is_static_(false) {}
+  attribute_key(std::string_view text) : owned_(text), is_static_(false) {}
+  attribute_key(const char* text) : owned_(text), is_static_(false) {}
+
+  /// A key whose text has static storage duration (never copied).
+  static constexpr attribute_key static_key(std::string_view text) noexcept { return attribute_key(text, 0); }
+
+  std::string_view view() const noexcept { return is_static_ ? static_ : std::string_view(owned_); }
+  operator std::string_view() const noexcept { return view(); }
+  std::string str() const { return std::string(view()); }
+  std::size_t size() const noexcept { return view().size(); }
+  bool empty() const noexcept { return view().empty(); }
+
+  friend bool operator==(const attribute_key& a, const attribute_key& b) noexcept { return a.view() == b.view(); }
+  friend bool operator==(const attribute_key& a, std::string_view b) noexcept { return a.view() == b; }
+
+ private:
+  constexpr attribute_key(std::string_view text, int) noexcept : static_(text), is_static_(true) {}
+  std::string owned_;
+  std::string_view static_;
+  bool is_static_ = false;
+};
+
+/// A key for text with static storage duration: lumen::trace::static_key(semconv::x).
+constexpr attribute_key static_key(std::string_view text) noexcept { return attribute_key::static_key(text); }
+
 struct attribute {
-  std::string key;
+  attribute_key key;
   attribute_value value;
 
   attribute() = default;
-  attribute(std::string k, attribute_value v) : key(std::move(k)), value(std::move(v)) {}
+  attribute(attribute_key k, attribute_value v) : key(std::move(k)), value(std::move(v)) {}
 
   friend bool operator==(const attribute&, const attribute&) = default;
 };
