@@ -1,6 +1,7 @@
 // Session lifecycle, message routing, requests in flight and server-to-client requests.
 #include <lumen/server/session.hpp>
 
+#include <lumen/log.hpp>
 #include <lumen/protocol/version.hpp>
 #include <lumen/server/errors.hpp>
 #include <lumen/server/server.hpp>
@@ -66,7 +67,7 @@ void session::send_message(const jsonrpc::message& m, const outgoing_context& co
   try {
     sink_->send(jsonrpc::serialize(m), context);
   } catch (const std::exception& e) {
-    std::cerr << "lumen: session " << id_ << ": failed to send a message: " << e.what() << '\n';
+    log::write(log::level::error, "session " + id_ + ": failed to send a message: " + e.what());
   }
 }
 
@@ -99,8 +100,7 @@ void session::receive(jsonrpc::message message, const inbound_context& origin) {
           if (m.id) {
             handle_response(*m.id, m.error);
           } else {
-            std::cerr << "lumen: session " << id_ << ": client reported an error: " << m.error.message
-                      << '\n';
+            log::write(log::level::warning, "session " + id_ + ": client reported an error: " + m.error.message);
           }
         }
       },
@@ -164,7 +164,7 @@ void session::deliver(const std::shared_ptr<batch_reply>& batch, const jsonrpc::
   try {
     sink_->send(json::serialize(responses), {});
   } catch (const std::exception& e) {
-    std::cerr << "lumen: session " << id_ << ": failed to send a batch response: " << e.what() << '\n';
+    log::write(log::level::error, "session " + id_ + ": failed to send a batch response: " + e.what());
   }
 }
 
@@ -233,6 +233,7 @@ void session::run_handler(jsonrpc::request req, std::shared_ptr<in_flight_reques
   operation_scope* scope = entry->scope.get();
   std::optional<jsonrpc::message> answer;
   {
+    // The operation's context stays current until its answer is sent (log lines name its span).
     auto active = scope ? scope->activate() : nullptr;
     try {
       request_context ctx(shared_from_this(), req, token, scope);
@@ -249,10 +250,10 @@ void session::run_handler(jsonrpc::request req, std::shared_ptr<in_flight_reques
       answer = jsonrpc::make_error(req.id, jsonrpc::error_codes::internal_error,
                                    "Internal error: unknown exception");
     }
+    // A cancelled request gets no response (MCP cancellation rules).
+    if (token.is_cancelled()) answer.reset();
+    deliver(entry->batch, answer ? &*answer : nullptr, reply);
   }
-  // A cancelled request gets no response (MCP cancellation rules).
-  if (token.is_cancelled()) answer.reset();
-  deliver(entry->batch, answer ? &*answer : nullptr, reply);
   if (scope) scope->finish(answer ? &*answer : nullptr);
   finish_request(req.id);
 }

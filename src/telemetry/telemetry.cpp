@@ -1,6 +1,8 @@
 // The telemetry object: provider, processors and exporters chosen from options and environment.
 #include <lumen/telemetry/telemetry.hpp>
 
+#include <lumen/log.hpp>
+
 #include <lumen/trace/env.hpp>
 #include <lumen/trace/otlp.hpp>
 #include <lumen/viewer/span_store_exporter.hpp>
@@ -20,8 +22,23 @@ telemetry_mode mode_from_environment() {
   return telemetry_mode::full;
 }
 
+namespace {
+
+// Log correlation: the span current on this thread (the MCP operation while it is handled).
+bool current_trace_context(std::string& trace_id, std::string& span_id) {
+  const auto span = trace::current_span();
+  const auto& ctx = span.context();
+  if (!ctx.is_valid()) return false;
+  trace_id = ctx.trace_id().to_hex();
+  span_id = ctx.span_id().to_hex();
+  return true;
+}
+
+}  // namespace
+
 runtime::runtime(telemetry_options options)
     : options_(std::move(options)), mode_(options_.mode.value_or(mode_from_environment())) {
+  if (mode_ != telemetry_mode::off) log::set_context_source(&current_trace_context);
   trace::tracer_provider_options p;
   p.resource = trace::resource::create(options_.service_name, options_.service_version);
   p.sampler = options_.sampler ? options_.sampler : trace::sampler_from_environment();

@@ -1,6 +1,8 @@
 // The stdio transport.
 #include <lumen/transport/stdio.hpp>
 
+#include <lumen/log.hpp>
+
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
@@ -76,14 +78,14 @@ void run_stdio(server::server& srv, const stdio_options& options) {
     pollfd fds[2] = {{options.input_fd, POLLIN, 0}, {wake[0], POLLIN, 0}};
     if (::poll(fds, 2, -1) < 0) {
       if (errno == EINTR) continue;
-      std::cerr << "lumen: stdio: poll failed: " << std::strerror(errno) << '\n';
+      log::write(log::level::error, std::string("stdio: poll failed: ") + std::strerror(errno));
       break;
     }
     if (fds[1].revents != 0) break;  // the output side broke
     ssize_t n = ::read(options.input_fd, chunk, sizeof chunk);
     if (n < 0) {
       if (errno == EINTR) continue;
-      std::cerr << "lumen: stdio: read failed: " << std::strerror(errno) << '\n';
+      log::write(log::level::error, std::string("stdio: read failed: ") + std::strerror(errno));
       break;
     }
     if (n == 0) break;
