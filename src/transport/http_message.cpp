@@ -21,10 +21,6 @@ std::string_view http_request::path() const {
   return t.substr(0, t.find('?'));
 }
 
-}  // namespace lumen::transport
-
-namespace lumen::transport {
-
 namespace {
 
 std::string_view trim(std::string_view s) noexcept {

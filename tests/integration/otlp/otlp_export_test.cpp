@@ -275,39 +275,34 @@ TEST_P(OtlpRetryableStatus, IsRetriedWithBackoff) {
 
 INSTANTIATE_TEST_SUITE_P(Otlp, OtlpRetryableStatus, ::testing::Values(429, 502, 503, 504));
 
-// The wait between the failed attempt and the next, as the receiver measured it.
-std::int64_t retry_delay_ms(test::child_process& receiver) {
-  auto failed = json::parse(*receiver.read_line(10s));
+// Exports one batch to a receiver in `mode` that fails once with a Retry-After, and returns the
+// wait between the failed attempt and the next, as the receiver measured it. The backoff is at
+// most 10 ms, so a wait near a second can only come from Retry-After.
+std::int64_t measured_retry_delay_ms(const std::string& mode) {
+  std::uint16_t port = 0;
+  auto receiver = start_receiver(mode, port);
+  EXPECT_TRUE(receiver);
+  if (!receiver) return -1;
+  span_context parent, link, self;
+  auto batch = sample_batch(parent, link, self);
+  otlp_http_exporter exporter({.url = url_for(port), .initial_backoff = 10ms, .max_backoff = 10ms});
+  EXPECT_EQ(exporter.export_spans(batch), export_result::success);
+  auto failed = json::parse(*receiver->read_line(10s));
   EXPECT_TRUE(failed.as_object().contains("failed"));
-  auto v = json::parse(*receiver.read_line(10s));
+  auto v = json::parse(*receiver->read_line(10s));
   EXPECT_EQ(v.at("attempts").as_int64(), 2);
   return v.at("sinceLastResponseMs").as_int64();
 }
 
 TEST(OtlpExport, RetryAfterSecondsIsHonoured) {
-  std::uint16_t port = 0;
-  auto receiver = start_receiver("fail:429:1:1", port);
-  ASSERT_TRUE(receiver);
-  span_context parent, link, self;
-  auto batch = sample_batch(parent, link, self);
-  // A backoff of at most 10 ms: a wait near a second can only come from Retry-After.
-  otlp_http_exporter exporter({.url = url_for(port), .initial_backoff = 10ms, .max_backoff = 10ms});
-  ASSERT_EQ(exporter.export_spans(batch), export_result::success);
-  auto delay = retry_delay_ms(*receiver);
+  auto delay = measured_retry_delay_ms("fail:429:1:1");
   EXPECT_GE(delay, 950);
   EXPECT_LT(delay, 3000);
 }
 
 TEST(OtlpExport, RetryAfterHttpDateIsHonoured) {
-  std::uint16_t port = 0;
   // The date has a resolution of one second: 2 s ahead is between 1 and 2 s from now.
-  auto receiver = start_receiver("fail:503:1:date+2", port);
-  ASSERT_TRUE(receiver);
-  span_context parent, link, self;
-  auto batch = sample_batch(parent, link, self);
-  otlp_http_exporter exporter({.url = url_for(port), .initial_backoff = 10ms, .max_backoff = 10ms});
-  ASSERT_EQ(exporter.export_spans(batch), export_result::success);
-  auto delay = retry_delay_ms(*receiver);
+  auto delay = measured_retry_delay_ms("fail:503:1:date+2");
   EXPECT_GE(delay, 900);
   EXPECT_LT(delay, 3500);
 }
