@@ -148,6 +148,7 @@ json::object client::connect() {
       fail_all(e);
     });
   };
+  server_endpoint_ = transport_->endpoint();
   try {
     transport_->start(std::move(events));
     initialize_session();
@@ -176,6 +177,7 @@ void client::initialize_session() {
     std::lock_guard lock(mutex_);
     initialize_result_ = r;
     protocol_version_ = std::string(*version);
+    if (!initialized_at_) initialized_at_ = std::chrono::steady_clock::now();
   }
   transport_->initialized(*version);
   connected_ = true;
@@ -194,6 +196,17 @@ void client::close() {
   if (closed_.exchange(true)) return;
   connected_ = false;
   if (started_) transport_->close();
+  if (options_.on_session_end) {
+    std::optional<session_end> end;
+    {
+      std::lock_guard lock(mutex_);
+      if (initialized_at_) {
+        end = session_end{std::chrono::steady_clock::now() - *initialized_at_, protocol_version_,
+                          transport_->name(), server_endpoint_, dead_};
+      }
+    }
+    if (end) options_.on_session_end(*end);
+  }
   fail_all(client_error(error_kind::not_connected, "the client was closed"));
   {
     std::lock_guard lock(queue_mutex_);
@@ -340,7 +353,9 @@ void client::start_request(const std::string& method, json::object params, reque
   }
   header_list headers;
   if (options_.interceptor) {
-    outgoing_message out{method, jsonrpc::request_id(id), wire_params, headers, {}};
+    const std::string version = protocol_version(), session = transport_->session_id();
+    outgoing_message out{method, jsonrpc::request_id(id), wire_params, headers, {}, version, session,
+                         server_endpoint_ ? &*server_endpoint_ : nullptr};
     options_.interceptor(out);
     p->on_complete = std::move(out.on_complete);
   }
@@ -428,7 +443,9 @@ void client::send(const jsonrpc::message& m, const header_list& headers) {
 void client::send_notification(const std::string& method, json::object params) {
   header_list headers;
   if (options_.interceptor) {
-    outgoing_message out{method, std::nullopt, params, headers, {}};
+    const std::string version = protocol_version(), session = transport_->session_id();
+    outgoing_message out{method, std::nullopt, params, headers, {}, version, session,
+                         server_endpoint_ ? &*server_endpoint_ : nullptr};
     options_.interceptor(out);
   }
   send(jsonrpc::notification{method, std::move(params)}, headers);

@@ -460,6 +460,11 @@ std::string http_transport::session_id() const {
   return impl_->session_id;
 }
 
+std::optional<server_endpoint> http_transport::endpoint() const {
+  // host and port are fixed at construction (checked there).
+  return server_endpoint{impl_->host, static_cast<std::uint16_t>(std::stoul(impl_->port))};
+}
+
 void http_transport::close() {
   if (!impl_ || impl_->closing.exchange(true)) return;
   if (!impl_->io_thread.joinable()) return;

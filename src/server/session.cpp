@@ -28,9 +28,27 @@ struct session::batch_reply {
 };
 
 session::session(server& owner, std::shared_ptr<message_sink> sink, std::string id)
-    : server_(owner), sink_(std::move(sink)), id_(std::move(id)) {}
+    : server_(owner), sink_(std::move(sink)), id_(std::move(id)), observer_(owner.options().observer) {}
 
-session::~session() = default;
+session::~session() { report_session_end(); }
+
+void session::report_session_end() {
+  std::optional<std::chrono::steady_clock::time_point> started;
+  std::string version, transport;
+  {
+    std::lock_guard lock(mutex_);
+    started = std::exchange(initialized_at_, std::nullopt);
+    version = protocol_version_;
+    transport = network_transport_;
+  }
+  if (!started || !observer_ || ephemeral_.load()) return;
+  observer_->session_ended(*this, {std::chrono::steady_clock::now() - *started, version, transport});
+}
+
+std::string session::network_transport() const {
+  std::lock_guard lock(mutex_);
+  return network_transport_;
+}
 
 std::string session::protocol_version() const {
   std::lock_guard lock(mutex_);
@@ -196,7 +214,13 @@ void session::handle_request(jsonrpc::request req, const inbound_context& origin
       return;
     }
     try {
-      answer_inline(req, jsonrpc::response{req.id, handle_initialize(req.params)}, scope.get(), batch);
+      auto result = handle_initialize(req.params);
+      {
+        std::lock_guard lock(mutex_);
+        initialized_at_ = std::chrono::steady_clock::now();
+        network_transport_ = origin.network_transport;
+      }
+      answer_inline(req, jsonrpc::response{req.id, std::move(result)}, scope.get(), batch);
     } catch (const mcp_error& e) {
       answer_inline(req, jsonrpc::error_response{req.id, e.to_error_object()}, scope.get(), batch);
     }
@@ -432,6 +456,7 @@ void session::close(std::chrono::milliseconds grace) {
   }
   for (auto& entry : running) entry->source.cancel("session closed");
   wait_idle(grace);
+  report_session_end();
 }
 
 }  // namespace lumen::server

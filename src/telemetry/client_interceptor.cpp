@@ -1,6 +1,6 @@
 // MCP client instrumentation: a CLIENT span per outgoing request or notification, by the MCP
 // conventions, with its context injected into `params._meta` (other members kept) and into the
-// HTTP headers.
+// HTTP headers; and the client session metric.
 #include <lumen/client/client.hpp>
 #include <lumen/telemetry/mcp_operation.hpp>
 #include <lumen/telemetry/semconv.hpp>
@@ -16,7 +16,8 @@ client::request_interceptor runtime::client_interceptor(std::string network_tran
   if (mode_ == telemetry_mode::off) return {};
   auto self = shared_from_this();
   return [self, transport = std::move(network_transport)](client::outgoing_message& m) {
-    auto description = describe_operation(m.method, m.params, m.id, {}, {}, transport,
+    const std::string session = m.session_id.empty() ? std::string() : self->session_attribute(m.session_id);
+    auto description = describe_operation(m.method, m.params, m.id, m.protocol_version, session, transport,
                                           self->options().capture_tool_arguments);
     trace::span span;
     if (self->mode() == telemetry_mode::propagation) {
@@ -24,8 +25,13 @@ client::request_interceptor runtime::client_interceptor(std::string network_tran
     } else {
       trace::span_options o;
       o.kind = trace::span_kind::client;
+      o.attributes.reserve(description.attributes.size() + 2);
       for (const auto& [k, v] : description.attributes) {
         o.attributes.push_back(std::visit([&](const auto& x) { return trace::attribute(trace::static_key(k), trace::attribute_value(x)); }, v));
+      }
+      if (m.server) {
+        o.attributes.emplace_back(trace::static_key(sc::server_address), m.server->address);
+        o.attributes.emplace_back(trace::static_key(sc::server_port), std::int64_t{m.server->port});
       }
       span = self->tracer()->start_span(description.name, std::move(o));
     }
@@ -45,8 +51,11 @@ client::request_interceptor runtime::client_interceptor(std::string network_tran
       return;
     }
     auto started = std::chrono::steady_clock::now();
-    m.on_complete = [self, span, description = std::move(description), started](const json::value* result,
-                                                                                 const client::client_error* error) mutable {
+    std::optional<client::server_endpoint> server;
+    if (m.server) server = *m.server;
+    m.on_complete = [self, span, description = std::move(description), started, transport,
+                     version = std::string(m.protocol_version),
+                     server = std::move(server)](const json::value* result, const client::client_error* error) mutable {
       operation_outcome outcome;
       if (error) {
         outcome.error_type = error->code() ? std::to_string(*error->code()) : std::string(client::to_string(error->kind()));
@@ -58,7 +67,13 @@ client::request_interceptor runtime::client_interceptor(std::string network_tran
           span.set_attribute(sc::gen_ai_tool_call_result, json::serialize(*result));
         }
       }
-      metric_attributes attrs{{std::string(sc::mcp_method_name), description.method}};
+      metric_attributes attrs{{std::string(sc::mcp_method_name), description.method},
+                              {std::string(sc::network_transport), transport}};
+      if (!version.empty()) attrs.emplace_back(std::string(sc::mcp_protocol_version), version);
+      if (server) {
+        attrs.emplace_back(std::string(sc::server_address), server->address);
+        attrs.emplace_back(std::string(sc::server_port), std::int64_t{server->port});
+      }
       if (!description.target.empty()) {
         attrs.emplace_back(std::string(description.method == "prompts/get" ? sc::gen_ai_prompt_name : sc::gen_ai_tool_name),
                            description.target);
@@ -76,6 +91,30 @@ client::request_interceptor runtime::client_interceptor(std::string network_tran
           .record(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(), std::move(attrs));
     };
   };
+}
+
+std::function<void(const client::session_end&)> runtime::client_session_observer() {
+  if (mode_ != telemetry_mode::full) return {};
+  auto self = shared_from_this();
+  return [self](const client::session_end& end) {
+    metric_attributes attributes;
+    if (!end.protocol_version.empty()) attributes.emplace_back(std::string(sc::mcp_protocol_version), end.protocol_version);
+    if (end.transport == "http") attributes.emplace_back(std::string(sc::network_protocol_name), std::string("http"));
+    if (end.server) {
+      attributes.emplace_back(std::string(sc::server_address), end.server->address);
+      attributes.emplace_back(std::string(sc::server_port), std::int64_t{end.server->port});
+    }
+    if (end.error) attributes.emplace_back(std::string(sc::error_type), std::string(client::to_string(end.error->kind())));
+    self->meter()
+        .get_histogram(sc::metric_mcp_client_session_duration, "s", "Duration of MCP client sessions",
+                       mcp_duration_boundaries())
+        .record(std::chrono::duration<double>(end.duration).count(), std::move(attributes));
+  };
+}
+
+void runtime::instrument(client::client_options& options, std::string network_transport) {
+  options.interceptor = client_interceptor(std::move(network_transport));
+  options.on_session_end = client_session_observer();
 }
 
 }  // namespace lumen::telemetry

@@ -89,7 +89,7 @@ class mcp_scope final : public server::operation_scope {
     trace::inject(span_.context(), baggage_, carrier);
   }
 
-  const trace::span& span() const noexcept { return span_; }
+  trace::span span() const override { return span_; }
 
  private:
   std::shared_ptr<runtime> owner_;
@@ -167,11 +167,14 @@ class mcp_server_observer final : public server::operation_observer {
   std::shared_ptr<server::operation_scope> start_outgoing(const server::session& s, jsonrpc::request& request,
                                                           const server::operation_scope* parent) override {
     std::string session_value = s.id().empty() ? std::string() : owner_->session_attribute(s.id());
+    const std::string network_transport = s.network_transport();
     auto description = describe_operation(request.method, request.params, request.id, s.protocol_version(),
-                                          session_value, {}, false);
+                                          session_value, network_transport, false);
     trace::span_options options;
     options.kind = trace::span_kind::client;
-    if (auto const* p = dynamic_cast<const mcp_scope*>(parent)) options.parent = p->span().context();
+    if (parent) {
+      if (auto ctx = parent->span().context(); ctx.is_valid()) options.parent = ctx;
+    }
     for (const auto& [k, v] : description.attributes) options.attributes.push_back(to_trace_attribute(k, v));
     trace::span span = owner_->mode() == telemetry_mode::propagation
                            ? trace::span::non_recording(options.parent.value_or(trace::span_context{}))
@@ -184,6 +187,18 @@ class mcp_server_observer final : public server::operation_observer {
     scope->inject(meta);
     if (!meta.empty()) request.params["_meta"] = std::move(meta);
     return scope;
+  }
+
+  void session_ended(const server::session&, const server::session_end& end) override {
+    if (owner_->mode() != telemetry_mode::full) return;
+    metric_attributes attributes;
+    if (!end.protocol_version.empty()) attributes.emplace_back(std::string(sc::mcp_protocol_version), std::string(end.protocol_version));
+    // Streamable HTTP sessions are HTTP's; stdio has no network protocol.
+    if (end.network_transport == "tcp") attributes.emplace_back(std::string(sc::network_protocol_name), std::string("http"));
+    owner_->meter()
+        .get_histogram(sc::metric_mcp_server_session_duration, "s", "Duration of MCP server sessions",
+                       mcp_duration_boundaries())
+        .record(std::chrono::duration<double>(end.duration).count(), std::move(attributes));
   }
 
  private:

@@ -68,6 +68,32 @@ runtime::runtime(telemetry_options options)
   }
   provider_ = trace::tracer_provider::create(std::move(p));
   tracer_ = provider_->get_tracer("lumen", "0.1.0");
+  if (mode_ == telemetry_mode::full) start_metric_export();
+}
+
+namespace {
+
+// OTLP metric export is on when an endpoint for metrics is set, unless OTEL_METRICS_EXPORTER=none.
+bool metrics_exported_by_environment() {
+  if (!trace::otlp_http_options::configured_in_environment(trace::otlp_signal::metrics)) return false;
+  auto exporter = trace::env::get("OTEL_METRICS_EXPORTER");
+  if (!exporter || *exporter == "otlp") return true;
+  if (*exporter != "none") trace::env::warn_once("OTEL_METRICS_EXPORTER", *exporter, "otlp or none; using otlp");
+  return *exporter != "none";
+}
+
+}  // namespace
+
+void runtime::start_metric_export() {
+  std::optional<metric_export_options> options = options_.metric_export;
+  if (!options && metrics_exported_by_environment()) options = metric_export_options::from_environment();
+  if (!options) return;
+  try {
+    metric_exporter_ = std::make_unique<periodic_metric_exporter>(
+        meter_, std::make_shared<const trace::resource>(provider_->resource()), std::move(*options));
+  } catch (const std::exception& e) {
+    std::cerr << "lumen: OTLP metric export disabled: " << e.what() << '\n';
+  }
 }
 
 std::shared_ptr<runtime> runtime::create(telemetry_options options) {
@@ -80,10 +106,15 @@ std::string runtime::session_attribute(std::string_view session_id) const {
   return options_.raw_session_id ? std::string(session_id) : hasher_(session_id);
 }
 
-bool runtime::force_flush(std::chrono::milliseconds timeout) { return provider_->force_flush(timeout); }
+bool runtime::force_flush(std::chrono::milliseconds timeout) {
+  bool spans = provider_->force_flush(timeout);
+  bool metrics = !metric_exporter_ || metric_exporter_->force_flush(timeout);
+  return spans && metrics;
+}
 
 void runtime::shutdown() {
   if (provider_) provider_->shutdown(std::chrono::seconds(5));
+  if (metric_exporter_) metric_exporter_->shutdown();
 }
 
 }  // namespace lumen::telemetry

@@ -185,27 +185,48 @@ std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view valu
   return std::chrono::ceil<std::chrono::milliseconds>(*date - now);
 }
 
-bool otlp_http_options::configured_in_environment() {
-  return env::get("OTEL_EXPORTER_OTLP_ENDPOINT").has_value() || env::get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT").has_value();
+namespace {
+
+// OTEL_EXPORTER_OTLP_TRACES_<SUFFIX> or OTEL_EXPORTER_OTLP_METRICS_<SUFFIX>.
+std::string signal_variable(otlp_signal signal, std::string_view suffix) {
+  std::string name = signal == otlp_signal::traces ? "OTEL_EXPORTER_OTLP_TRACES_" : "OTEL_EXPORTER_OTLP_METRICS_";
+  name += suffix;
+  return name;
 }
 
-otlp_http_options otlp_http_options::from_environment() {
+// The per-signal variable, else the generic one.
+std::optional<std::string> signal_env(otlp_signal signal, std::string_view suffix) {
+  const std::string specific = signal_variable(signal, suffix);
+  const std::string generic = "OTEL_EXPORTER_OTLP_" + std::string(suffix);
+  return first_env({specific.c_str(), generic.c_str()});
+}
+
+}  // namespace
+
+bool otlp_http_options::configured_in_environment(otlp_signal signal) {
+  return env::get("OTEL_EXPORTER_OTLP_ENDPOINT").has_value() ||
+         env::get(signal_variable(signal, "ENDPOINT").c_str()).has_value();
+}
+
+otlp_http_options otlp_http_options::from_environment(otlp_signal signal) {
   otlp_http_options o;
-  if (auto e = env::get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")) {
+  const std::string_view path = signal == otlp_signal::traces ? "/v1/traces" : "/v1/metrics";
+  o.url = "http://localhost:4318" + std::string(path);
+  if (auto e = env::get(signal_variable(signal, "ENDPOINT").c_str())) {
     o.url = *e;
   } else if (auto base = env::get("OTEL_EXPORTER_OTLP_ENDPOINT")) {
     std::string b = *base;
     if (!b.empty() && b.back() == '/') b.pop_back();
-    o.url = b + "/v1/traces";
+    o.url = b + std::string(path);
   }
-  if (auto p = first_env({"OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "OTEL_EXPORTER_OTLP_PROTOCOL"})) {
+  if (auto p = signal_env(signal, "PROTOCOL")) {
     if (*p == "http/json") {
       o.protocol = otlp_protocol::http_json;
     } else if (*p != "http/protobuf") {
       env::warn_once("OTEL_EXPORTER_OTLP_PROTOCOL", *p, "http/protobuf or http/json (grpc is not built in); using http/protobuf");
     }
   }
-  if (auto h = first_env({"OTEL_EXPORTER_OTLP_TRACES_HEADERS", "OTEL_EXPORTER_OTLP_HEADERS"})) {
+  if (auto h = signal_env(signal, "HEADERS")) {
     std::string_view rest = *h;
     while (!rest.empty()) {
       auto comma = rest.find(',');
@@ -216,12 +237,13 @@ otlp_http_options otlp_http_options::from_environment() {
       o.headers.emplace_back(trim(pair.substr(0, eq)), percent_decode(trim(pair.substr(eq + 1))));
     }
   }
-  if (env::get("OTEL_EXPORTER_OTLP_TRACES_TIMEOUT")) {
-    o.timeout = env::get_millis("OTEL_EXPORTER_OTLP_TRACES_TIMEOUT", o.timeout);
+  const std::string timeout_variable = signal_variable(signal, "TIMEOUT");
+  if (env::get(timeout_variable.c_str())) {
+    o.timeout = env::get_millis(timeout_variable.c_str(), o.timeout);
   } else {
     o.timeout = env::get_millis("OTEL_EXPORTER_OTLP_TIMEOUT", o.timeout);
   }
-  if (auto c = first_env({"OTEL_EXPORTER_OTLP_TRACES_COMPRESSION", "OTEL_EXPORTER_OTLP_COMPRESSION"})) {
+  if (auto c = signal_env(signal, "COMPRESSION")) {
     if (*c == "gzip") {
 #ifdef LUMEN_HAVE_ZLIB
       o.gzip = true;
@@ -378,6 +400,9 @@ std::optional<std::string> otlp_http_client::post(std::string body, bool json_bo
         retry_after = parse_retry_after(std::string_view(ra->value().data(), ra->value().size()),
                                         std::chrono::system_clock::now());
       }
+    } catch (const boost::system::system_error& e) {
+      failure = e.code().message();  // what() adds Asio's source location, which helps no one
+      c.close();
     } catch (const std::exception& e) {
       failure = e.what();
       c.close();

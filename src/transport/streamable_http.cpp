@@ -212,6 +212,7 @@ struct mcp_endpoint::impl {
     auto hs = std::make_shared<detail::http_session>(std::string(), session_config(false));
     hs->attach(srv.connect(hs));
     auto mcp = hs->mcp();
+    mcp->mark_ephemeral();
     if (!is_initialize) {
       auto version = req.header("MCP-Protocol-Version").value_or(protocol::version_2025_03_26);
       mcp->assume_initialized(std::string(version));

@@ -73,8 +73,25 @@ struct outgoing_message {
   header_list& headers;
   /// Called once with the result (error == nullptr) or the error (result == nullptr).
   std::function<void(const json::value* result, const client_error* error)> on_complete;
+  /// The session: the negotiated revision (empty until initialize is answered), the transport's
+  /// session id (HTTP's Mcp-Session-Id, when there is one), and where the server is (HTTP).
+  std::string_view protocol_version;
+  std::string_view session_id;
+  const server_endpoint* server = nullptr;
 };
 using request_interceptor = std::function<void(outgoing_message&)>;
+
+/// How a client session ended (for mcp.client.session.duration).
+struct session_end {
+  /// From the initialize answer to close().
+  std::chrono::steady_clock::duration duration{};
+  std::string protocol_version;
+  /// The transport's name: "stdio" or "http".
+  std::string_view transport;
+  std::optional<server_endpoint> server;
+  /// Why the connection was lost before close() (the server died, a transport failure), if it was.
+  std::optional<client_error> error;
+};
 
 struct client_options {
   protocol::implementation info{.name = "lumen-client", .version = "0.1.0"};
@@ -83,6 +100,8 @@ struct client_options {
   std::chrono::milliseconds request_timeout = std::chrono::seconds(60);
   /// Called before each outgoing request and notification (see outgoing_message).
   request_interceptor interceptor;
+  /// Called once by close() when the session had been initialized.
+  std::function<void(const session_end&)> on_session_end;
   /// Failures not tied to a request (malformed server output, a lost notification). Default:
   /// written to stderr.
   std::function<void(const client_error&)> on_error;
@@ -249,6 +268,8 @@ class client {
   std::vector<root> roots_;
   json::object initialize_result_;
   std::string protocol_version_;
+  std::optional<std::chrono::steady_clock::time_point> initialized_at_;
+  std::optional<server_endpoint> server_endpoint_;  // the transport's, read at connect()
   std::optional<client_error> dead_;  // why the connection ended
   std::int64_t next_id_ = 0;
   std::map<std::int64_t, std::shared_ptr<pending_request>> pending_;

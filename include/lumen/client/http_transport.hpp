@@ -47,6 +47,7 @@ class http_transport : public transport {
   void reset_session() override;
   std::string session_id() const override;
   std::string_view name() const noexcept override { return "http"; }
+  std::optional<server_endpoint> endpoint() const override;
   void close() override;
 
  private:

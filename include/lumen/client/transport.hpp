@@ -6,7 +6,9 @@
 #include <lumen/client/errors.hpp>
 #include <lumen/jsonrpc/message.hpp>
 
+#include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -16,6 +18,12 @@ namespace lumen::client {
 
 /// Extra HTTP headers for one outgoing message (ignored by stdio).
 using header_list = std::vector<std::pair<std::string, std::string>>;
+
+/// Where the server listens (`server.address`, `server.port` in telemetry).
+struct server_endpoint {
+  std::string address;
+  std::uint16_t port = 0;
+};
 
 /// What a transport reports to its client. Called from the transport's own threads.
 struct transport_events {
@@ -46,6 +54,8 @@ class transport {
   virtual std::string session_id() const { return {}; }
   /// "stdio" or "http" (for telemetry's network.transport and for messages).
   virtual std::string_view name() const noexcept = 0;
+  /// The server's address and port, for transports that have one (HTTP).
+  virtual std::optional<server_endpoint> endpoint() const { return std::nullopt; }
   /// Ends the connection and releases its resources; idempotent. No event is reported afterwards.
   virtual void close() = 0;
 };

@@ -5,7 +5,9 @@
 
 #include <lumen/json.hpp>
 #include <lumen/jsonrpc/message.hpp>
+#include <lumen/trace/tracer.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -44,6 +46,17 @@ class operation_scope {
   virtual void record_exception(const std::exception& e) = 0;
   /// Adds the operation's trace context to an outgoing `params._meta`.
   virtual void inject(json::object& meta) const = 0;
+  /// The operation's span (non-recording when telemetry records nothing).
+  virtual trace::span span() const { return {}; }
+};
+
+/// How a session ended, for session metrics.
+struct session_end {
+  /// From its initialize to its end.
+  std::chrono::steady_clock::duration duration{};
+  std::string_view protocol_version;
+  /// `network.transport` of the session's initialize ("pipe" or "tcp").
+  std::string_view network_transport;
 };
 
 /// Creates operation scopes; installed with server_options::observer.
@@ -57,6 +70,12 @@ class operation_observer {
   /// `parent` when a handler sends it. `request.params` may be modified (e.g. `_meta` injection).
   virtual std::shared_ptr<operation_scope> start_outgoing(const session& s, jsonrpc::request& request,
                                                           const operation_scope* parent) = 0;
+  /// A session that completed initialize has ended (closed, deleted, expired, or dropped with its
+  /// transport). Sessions that never initialized (stateless HTTP requests) are not reported.
+  virtual void session_ended(const session& s, const session_end& end) {
+    (void)s;
+    (void)end;
+  }
 };
 
 }  // namespace lumen::server

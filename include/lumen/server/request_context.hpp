@@ -33,6 +33,10 @@ class request_context {
   lumen::server::session& owning_session() const noexcept { return *session_; }
 
   const cancellation_token& cancellation() const noexcept { return token_; }
+  /// The MCP span of this request (add attributes or events; spans started while the handler runs
+  /// on this thread are its children, and `trace::span_options::parent = span().context()` makes
+  /// them so on other threads). Non-recording when telemetry is off.
+  trace::span span() const { return scope_ ? scope_->span() : trace::span{}; }
   bool is_cancelled() const noexcept { return token_.is_cancelled(); }
 
   /// Sends notifications/progress when the request carried a progressToken (else does nothing).

@@ -45,6 +45,9 @@ class session : public std::enable_shared_from_this<session> {
   /// Marks the session initialized without an initialize request, at protocol revision `version`
   /// (stateless HTTP: every POST is served by a fresh session).
   void assume_initialized(std::string version, json::object client_capabilities = {});
+  /// Marks a session that serves one stateless request (an initialize included): it is not a
+  /// session in the protocol's sense, so its end is not reported as one.
+  void mark_ephemeral() noexcept { ephemeral_.store(true); }
 
   /// Cancels every request in flight and waits until their handlers return (at most `grace`).
   /// Pending server-to-client requests fail. Further input is ignored.
@@ -57,6 +60,8 @@ class session : public std::enable_shared_from_this<session> {
   bool is_closed() const noexcept { return state_.load() == state::closed; }
   /// The negotiated protocol revision (empty before initialize).
   std::string protocol_version() const;
+  /// `network.transport` of the initialize request ("pipe" or "tcp"; empty before it).
+  std::string network_transport() const;
   /// The client's `clientInfo` and `capabilities` from initialize.
   protocol::implementation client_info() const;
   json::object client_capabilities() const;
@@ -112,6 +117,8 @@ class session : public std::enable_shared_from_this<session> {
   json::object handle_initialize(const json::object& params);
   void send_message(const jsonrpc::message& m, const outgoing_context& context);
   void finish_request(const jsonrpc::request_id& id);
+  // Tells the observer an initialized session ended (once).
+  void report_session_end();
 
   server& server_;
   std::shared_ptr<message_sink> sink_;
@@ -129,6 +136,12 @@ class session : public std::enable_shared_from_this<session> {
   std::size_t running_handlers_ = 0;
   std::unordered_map<std::int64_t, std::shared_ptr<pending_request>> pending_;
   std::int64_t next_outgoing_id_ = 0;
+  // Copied at construction: the session's end is also reported from its destructor, which may
+  // run after the server is gone.
+  std::shared_ptr<operation_observer> observer_;
+  std::optional<std::chrono::steady_clock::time_point> initialized_at_;
+  std::atomic<bool> ephemeral_{false};
+  std::string network_transport_;
 
   friend class server;
 };

@@ -9,6 +9,7 @@
 #include <lumen/client/client.hpp>
 #include <lumen/server/observer.hpp>
 #include <lumen/telemetry/metrics.hpp>
+#include <lumen/telemetry/otlp_metrics.hpp>
 #include <lumen/telemetry/session_id_hash.hpp>
 #include <lumen/trace/propagation.hpp>
 #include <lumen/trace/tracer.hpp>
@@ -55,6 +56,10 @@ struct telemetry_options {
   bool http_server_spans = true;
   /// Requests under these paths get no HTTP span (the trace viewer's own traffic).
   std::vector<std::string> http_untraced_prefixes{"/_lumen/"};
+  /// Where metrics are exported (OTLP/HTTP, on an interval). Default: from the environment when
+  /// OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_METRICS_ENDPOINT is set and
+  /// OTEL_METRICS_EXPORTER is not `none`; otherwise metrics stay in-process (runtime::meter()).
+  std::optional<metric_export_options> metric_export;
 };
 
 class runtime : public std::enable_shared_from_this<runtime> {
@@ -69,6 +74,8 @@ class runtime : public std::enable_shared_from_this<runtime> {
   /// The span store spans are exported to (the given one or the default); nullptr when none.
   const std::shared_ptr<viewer::span_store>& span_store() const noexcept { return options_.span_store; }
   lumen::telemetry::meter& meter() noexcept { return meter_; }
+  /// The OTLP metric exporter, or nullptr when metrics are not exported.
+  periodic_metric_exporter* metric_exporter() noexcept { return metric_exporter_.get(); }
   /// The value for mcp.session.id (hashed unless raw_session_id).
   std::string session_attribute(std::string_view session_id) const;
 
@@ -79,17 +86,24 @@ class runtime : public std::enable_shared_from_this<runtime> {
   /// For client_options::interceptor: CLIENT spans, context injected into `_meta` and headers.
   /// `network_transport` is "tcp" (HTTP) or "pipe" (stdio).
   client::request_interceptor client_interceptor(std::string network_transport);
+  /// For client_options::on_session_end: records mcp.client.session.duration.
+  std::function<void(const client::session_end&)> client_session_observer();
+  /// Sets both on `options`: `tel->instrument(options, "tcp")`.
+  void instrument(client::client_options& options, std::string network_transport);
 
+  /// Exports what is pending: spans and, when exported, metrics.
   bool force_flush(std::chrono::milliseconds timeout = std::chrono::seconds(5));
   void shutdown();
 
  private:
   explicit runtime(telemetry_options options);
+  void start_metric_export();
   telemetry_options options_;
   telemetry_mode mode_;
   std::shared_ptr<trace::tracer_provider> provider_;
   std::shared_ptr<trace::tracer> tracer_;
   lumen::telemetry::meter meter_;
+  std::unique_ptr<periodic_metric_exporter> metric_exporter_;  // reads meter_: declared after it
   session_id_hasher hasher_;
 };
 

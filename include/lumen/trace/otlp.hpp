@@ -27,6 +27,8 @@ std::string encode_otlp_protobuf(const std::vector<std::unique_ptr<span_data>>& 
 std::string encode_otlp_json(const std::vector<std::unique_ptr<span_data>>& spans);
 
 enum class otlp_protocol { http_protobuf, http_json };
+/// Which signal an OTLP/HTTP endpoint receives (it picks the path and the per-signal variables).
+enum class otlp_signal { traces, metrics };
 
 struct otlp_http_options {
   /// The full URL spans are POSTed to, e.g. http://localhost:4318/v1/traces.
@@ -40,11 +42,12 @@ struct otlp_http_options {
   std::chrono::milliseconds initial_backoff{1000};
   std::chrono::milliseconds max_backoff{5000};
 
-  /// OTEL_EXPORTER_OTLP_{TRACES_,}{ENDPOINT,HEADERS,TIMEOUT,COMPRESSION,PROTOCOL}. The generic
-  /// endpoint gets /v1/traces appended; the traces endpoint is used as is.
-  static otlp_http_options from_environment();
-  /// True when an OTLP endpoint is configured in the environment.
-  static bool configured_in_environment();
+  /// OTEL_EXPORTER_OTLP_{TRACES_,}{ENDPOINT,HEADERS,TIMEOUT,COMPRESSION,PROTOCOL} (METRICS_ for
+  /// metrics). The generic endpoint gets /v1/traces (/v1/metrics) appended; the per-signal
+  /// endpoint is used as is.
+  static otlp_http_options from_environment(otlp_signal signal = otlp_signal::traces);
+  /// True when an OTLP endpoint for `signal` is configured in the environment.
+  static bool configured_in_environment(otlp_signal signal = otlp_signal::traces);
 };
 
 /// POSTs OTLP bodies to one URL with the retry rules above (shared by the trace and metric

@@ -6,33 +6,17 @@
 #include <lumen/trace/otlp.hpp>
 #include <lumen/trace/tracer.hpp>
 
-#include "../../support/child_process.hpp"
+#include "receiver.hpp"
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <thread>
 
 namespace lumen::trace {
 namespace {
 
 using namespace std::chrono_literals;
-
-std::unique_ptr<test::child_process> start_receiver(const std::string& mode, std::uint16_t& port) {
-  const std::string script = std::string(LUMEN_SOURCE_DIR) + "/tests/integration/otlp/receiver.mjs";
-  if (!std::filesystem::exists(std::string(LUMEN_SOURCE_DIR) + "/tests/node_modules/@opentelemetry/otlp-transformer")) {
-    ADD_FAILURE() << "tests/node_modules is missing: run scripts/bootstrap (npm ci in tests/)";
-    return nullptr;
-  }
-  auto p = std::make_unique<test::child_process>(std::vector<std::string>{"/usr/bin/env", "node", script, mode});
-  auto line = p->read_line(20s);
-  if (!line || !line->starts_with("listening on ")) {
-    ADD_FAILURE() << "the receiver did not start";
-    return nullptr;
-  }
-  port = static_cast<std::uint16_t>(std::stoi(line->substr(13)));
-  return p;
-}
+using test::start_receiver;
 
 // Exact times (Unix ns) of the sample span, so that a wrong unit or field fails.
 constexpr std::int64_t start_ns = 1'700'000'000'123'456'789;

@@ -1,6 +1,7 @@
 // A small OTLP/HTTP receiver for tests. It decodes protobuf bodies with the OpenTelemetry JS
-// project's generated schema (@opentelemetry/otlp-transformer 0.52.1) and JSON bodies as they
-// are, and prints one JSON line per export request (normalised: hex ids, numbers) on stdout.
+// project's generated schema (@opentelemetry/otlp-transformer 0.52.1; traces, and metrics on
+// /v1/metrics) and JSON bodies as they are, and prints one JSON line per export request
+// (normalised: hex ids, numbers as strings or numbers) on stdout.
 // The first stdout line is `listening on PORT`.
 // Every line has `sinceLastResponseMs`: the time from the previous answer to this request (the
 // client's wait between attempts; null for the first request).
@@ -19,6 +20,7 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const root = require('@opentelemetry/otlp-transformer/build/src/generated/root.js');
 const Request = root.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+const MetricsRequest = root.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 const [mode, failStatus, failCount, retryAfter] = (process.argv[2] || 'normal').split(':');
 let attempts = 0;
 let lastResponseAt = null;
@@ -58,6 +60,28 @@ function fromProtobuf(buf) {
   }));
 }
 
+function metricsFromProtobuf(buf) {
+  const msg = MetricsRequest.decode(buf);
+  return msg.resourceMetrics.map((rm) => ({
+    resource: attrs(rm.resource?.attributes),
+    scopes: rm.scopeMetrics.map((sm) => ({
+      scope: { name: sm.scope?.name, version: sm.scope?.version },
+      metrics: sm.metrics.map((m) => ({
+        name: m.name, description: m.description, unit: m.unit,
+        histogram: m.histogram ? {
+          aggregationTemporality: m.histogram.aggregationTemporality,
+          dataPoints: m.histogram.dataPoints.map((p) => ({
+            attributes: attrs(p.attributes),
+            startTimeUnixNano: String(p.startTimeUnixNano), timeUnixNano: String(p.timeUnixNano),
+            count: String(p.count), sum: p.sum, min: p.min, max: p.max,
+            bucketCounts: (p.bucketCounts || []).map(String), explicitBounds: p.explicitBounds || [],
+          })),
+        } : null,
+      })),
+    })),
+  }));
+}
+
 const server = http.createServer((req, res) => {
   attempts += 1;
   const sinceLastResponseMs = sinceLastResponse();
@@ -92,7 +116,8 @@ const server = http.createServer((req, res) => {
     let body = Buffer.concat(chunks);
     if (req.headers['content-encoding'] === 'gzip') body = zlib.gunzipSync(body);
     const type = req.headers['content-type'];
-    const decoded = type === 'application/json' ? { json: JSON.parse(body.toString()) } : { protobuf: fromProtobuf(body) };
+    const decode = req.url === '/v1/metrics' ? metricsFromProtobuf : fromProtobuf;
+    const decoded = type === 'application/json' ? { json: JSON.parse(body.toString()) } : { protobuf: decode(body) };
     process.stdout.write(JSON.stringify({ path: req.url, contentType: type, attempts, sinceLastResponseMs, gzip: req.headers['content-encoding'] === 'gzip', ...decoded }) + '\n');
     res.writeHead(200, { 'Content-Type': type });
     if (mode === 'partial') {

@@ -4,7 +4,9 @@
 // span). Lumen exports over OTLP/HTTP (protobuf) to a receiver here that decodes with the
 // OpenTelemetry JS generated schema, and asserts:
 //   - the MCP span's parent is the client span, with exactly one Link, to the HTTP server span;
-//   - the HTTP span's parent is the header context; required attributes are present.
+//   - the HTTP span's parent is the header context; required attributes are present;
+//   - the metrics (OTLP /v1/metrics, exported at shutdown) hold the operation, session and HTTP
+//     request durations.
 // Then the same over stdio with TRACEPARENT set (the Link is the environment's context).
 // Usage: node otel_js_e2e.mjs PATH_TO_FEATURE_TOUR
 import assert from 'node:assert/strict';
@@ -22,6 +24,7 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '
 const require = createRequire(import.meta.url);
 const root = require('@opentelemetry/otlp-transformer/build/src/generated/root.js');
 const ExportTraceServiceRequest = root.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+const ExportMetricsServiceRequest = root.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 
 const serverPath = process.argv[2];
 const which = process.argv[3] || 'all';
@@ -29,6 +32,7 @@ assert.ok(serverPath, 'usage: otel_js_e2e.mjs PATH_TO_FEATURE_TOUR [http|stdio|a
 
 // ---- OTLP/HTTP receiver (protobuf) -------------------------------------------------------
 const received = [];  // flattened spans with their resource attributes
+const metrics = [];  // flattened histogram points: { name, unit, attributes, count }
 const hex = (b) => Buffer.from(b || []).toString('hex');
 const attrs = (list) => Object.fromEntries((list || []).map((a) => {
   const v = a.value || {};
@@ -39,8 +43,26 @@ const receiver = http.createServer((req, res) => {
   const chunks = [];
   req.on('data', (c) => chunks.push(c));
   req.on('end', () => {
-    assert.equal(req.url, '/v1/traces');
     assert.equal(req.headers['content-type'], 'application/x-protobuf');
+    if (req.url === '/v1/metrics') {
+      const m = ExportMetricsServiceRequest.decode(Buffer.concat(chunks));
+      for (const rm of m.resourceMetrics) {
+        const resource = attrs(rm.resource?.attributes);
+        for (const sm of rm.scopeMetrics) {
+          for (const metric of sm.metrics) {
+            assert.ok(metric.histogram, `${metric.name} is a histogram`);
+            for (const p of metric.histogram.dataPoints) {
+              metrics.push({ name: metric.name, unit: metric.unit, resource, attributes: attrs(p.attributes), count: Number(p.count),
+                             temporality: metric.histogram.aggregationTemporality });
+            }
+          }
+        }
+      }
+      res.writeHead(200, { 'content-type': 'application/x-protobuf' });
+      res.end();
+      return;
+    }
+    assert.equal(req.url, '/v1/traces');
     const msg = ExportTraceServiceRequest.decode(Buffer.concat(chunks));
     for (const rs of msg.resourceSpans) {
       const resource = attrs(rs.resource?.attributes);
@@ -87,6 +109,37 @@ async function waitForSpan(predicate, what) {
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`no exported span: ${what}; got ${JSON.stringify(received.map((s) => s.name))}`);
+}
+
+async function waitForMetric(predicate, what) {
+  for (let i = 0; i < 200; i++) {
+    const m = metrics.find(predicate);
+    if (m) return m;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`no exported metric point: ${what}; got ${JSON.stringify(metrics.map((m) => [m.name, m.attributes]))}`);
+}
+
+// Exported once more when the server shuts down (the interval is a minute).
+async function checkMetrics(transport) {
+  const op = await waitForMetric((m) => m.name === 'mcp.server.operation.duration' && m.attributes['gen_ai.tool.name'] === 'add',
+    'mcp.server.operation.duration of tools/call add');
+  assert.equal(op.unit, 's');
+  assert.equal(op.temporality, 2, 'cumulative');
+  assert.equal(op.attributes['mcp.method.name'], 'tools/call');
+  assert.equal(op.attributes['network.transport'], transport);
+  assert.equal(op.attributes['mcp.session.id'], undefined, 'no session id on metrics');
+  assert.equal(op.resource['service.name'], 'feature-tour-e2e');
+  assert.ok(op.count >= 1);
+  const session = await waitForMetric((m) => m.name === 'mcp.server.session.duration', 'mcp.server.session.duration');
+  assert.equal(session.attributes['mcp.protocol.version'], '2025-11-25');
+  assert.equal(session.attributes['network.protocol.name'], transport === 'tcp' ? 'http' : undefined);
+  if (transport === 'tcp') {
+    const h = await waitForMetric((m) => m.name === 'http.server.request.duration' && m.attributes['http.request.method'] === 'POST',
+      'http.server.request.duration of POST');
+    assert.equal(h.attributes['http.route'], '/mcp');
+    assert.equal(h.attributes['http.response.status_code'], 200);
+  }
 }
 
 function checkMcpSpan(mcp, clientSpan, transport) {
@@ -143,13 +196,17 @@ if (which === 'http' || which === 'all') {
   assert.match(String(httpSpan.attributes['user_agent.original'] ?? 'node'), /./);
   assert.ok(mcp.attributes['mcp.session.id'], 'mcp.session.id on HTTP');
   await client.close();
+  const exited = new Promise((r) => server.once('exit', r));
   server.kill('SIGTERM');
-  console.log('ok - streamable http: parent = _meta client span, Link = HTTP server span');
+  await exited;
+  await checkMetrics('tcp');
+  console.log('ok - streamable http: parent = _meta client span, Link = HTTP server span; metrics exported');
 }
 
 // ---- stdio with TRACEPARENT --------------------------------------------------------------
 if (which === 'stdio' || which === 'all') {
   received.length = 0;
+  metrics.length = 0;
   const launcher = tracer.startSpan('launch server', { kind: SpanKind.INTERNAL });
   const env = { ...serverEnv, TRACEPARENT: carrier(launcher).traceparent };
   const client = new Client({ name: 'otel-js-e2e', version: '1.0.0' });
@@ -164,6 +221,7 @@ if (which === 'stdio' || which === 'all') {
   assert.equal(mcp.links[0].attributes['lumen.link.kind'], 'environment');
   await client.close();
   launcher.end();
-  console.log('ok - stdio: parent = _meta client span, Link = TRACEPARENT (environment)');
+  await checkMetrics('pipe');
+  console.log('ok - stdio: parent = _meta client span, Link = TRACEPARENT (environment); metrics exported');
 }
 receiver.close();

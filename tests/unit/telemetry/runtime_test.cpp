@@ -90,5 +90,31 @@ TEST(TelemetryRuntime, NoDefaultStoreWithOtlpWithCapacityZeroOrWhenNotRecording)
   EXPECT_EQ(runtime::create({.mode = telemetry_mode::full, .span_store = given})->span_store(), given);
 }
 
+TEST(TelemetryRuntime, MetricsAreExportedWhenAnOtlpEndpointIsSetUnlessTheExporterIsNone) {
+  scoped_env traces("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", nullptr);
+  {
+    scoped_env generic("OTEL_EXPORTER_OTLP_ENDPOINT", nullptr);
+    scoped_env metrics("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", nullptr);
+    EXPECT_EQ(runtime::create({.mode = telemetry_mode::full})->metric_exporter(), nullptr)
+        << "no endpoint: metrics stay in-process";
+  }
+  scoped_env generic("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:1");
+  auto tel = runtime::create({.mode = telemetry_mode::full});
+  ASSERT_NE(tel->metric_exporter(), nullptr);
+  EXPECT_EQ(tel->metric_exporter()->options().http.url, "http://127.0.0.1:1/v1/metrics");
+  EXPECT_EQ(tel->metric_exporter()->options().interval, std::chrono::milliseconds(60000));
+  {
+    scoped_env interval("OTEL_METRIC_EXPORT_INTERVAL", "250");
+    EXPECT_EQ(runtime::create({.mode = telemetry_mode::full})->metric_exporter()->options().interval,
+              std::chrono::milliseconds(250));
+  }
+  {
+    scoped_env none("OTEL_METRICS_EXPORTER", "none");
+    EXPECT_EQ(runtime::create({.mode = telemetry_mode::full})->metric_exporter(), nullptr);
+  }
+  EXPECT_EQ(runtime::create({.mode = telemetry_mode::propagation})->metric_exporter(), nullptr)
+      << "propagation records nothing";
+}
+
 }  // namespace
 }  // namespace lumen::telemetry

@@ -396,6 +396,31 @@ TEST(OtlpOptions, EndpointRulesFromEnvironment) {
   }
 }
 
+TEST(OtlpOptions, MetricsHaveTheirOwnPathAndVariables) {
+  EXPECT_FALSE(otlp_http_options::configured_in_environment(otlp_signal::metrics));
+  EXPECT_EQ(otlp_http_options::from_environment(otlp_signal::metrics).url, "http://localhost:4318/v1/metrics");
+  ::setenv("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318", 1);
+  ::setenv("OTEL_EXPORTER_OTLP_PROTOCOL", "http/json", 1);
+  ::setenv("OTEL_EXPORTER_OTLP_METRICS_PROTOCOL", "http/protobuf", 1);
+  ::setenv("OTEL_EXPORTER_OTLP_METRICS_TIMEOUT", "1500", 1);
+  auto m = otlp_http_options::from_environment(otlp_signal::metrics);
+  EXPECT_EQ(m.url, "http://collector:4318/v1/metrics");
+  EXPECT_EQ(m.protocol, otlp_protocol::http_protobuf) << "the per-signal variable wins";
+  EXPECT_EQ(m.timeout, std::chrono::milliseconds(1500));
+  auto t = otlp_http_options::from_environment(otlp_signal::traces);
+  EXPECT_EQ(t.protocol, otlp_protocol::http_json) << "metrics variables do not leak into traces";
+  EXPECT_EQ(t.timeout, std::chrono::milliseconds(10000));
+  ::unsetenv("OTEL_EXPORTER_OTLP_ENDPOINT");
+  ::setenv("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", "http://metrics:1234/custom", 1);
+  EXPECT_TRUE(otlp_http_options::configured_in_environment(otlp_signal::metrics));
+  EXPECT_FALSE(otlp_http_options::configured_in_environment(otlp_signal::traces));
+  EXPECT_EQ(otlp_http_options::from_environment(otlp_signal::metrics).url, "http://metrics:1234/custom");
+  for (auto v : {"OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_EXPORTER_OTLP_METRICS_PROTOCOL", "OTEL_EXPORTER_OTLP_METRICS_TIMEOUT",
+                 "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT"}) {
+    ::unsetenv(v);
+  }
+}
+
 TEST(OtlpJson, HexIdsEnumIntegersAndInt64Strings) {
   fixture f;
   auto s = f.t->start_span("x", {.kind = span_kind::client, .attributes = {{"n", std::int64_t{42}}}});
