@@ -2,6 +2,8 @@
 // of what the server sends (responses, notifications, server-to-client requests).
 #include <lumen/client/client.hpp>
 
+#include <lumen/log.hpp>
+
 #include <iostream>
 
 namespace lumen::client {
@@ -457,7 +459,7 @@ void client::report_error(const client_error& e) {
   if (options_.on_error) {
     options_.on_error(e);
   } else {
-    std::cerr << "lumen client: " << e.what() << '\n';
+    log::write(log::level::warning, std::string("client: ") + e.what());
   }
 }
 

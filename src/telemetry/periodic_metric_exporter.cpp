@@ -4,7 +4,7 @@
 
 #include <lumen/trace/env.hpp>
 
-#include <iostream>
+#include <lumen/log.hpp>
 
 namespace lumen::telemetry {
 
@@ -59,7 +59,7 @@ void periodic_metric_exporter::run() {
     if (wake_.wait_for(lock, options_.interval, [this] { return stopping_; })) break;
     lock.unlock();
     if (!export_now(std::chrono::steady_clock::time_point::max())) {
-      std::cerr << "lumen: metric export to " << options_.http.url << " failed\n";
+      log::write(log::level::error, "metric export to " + options_.http.url + " failed");
     }
     lock.lock();
   }

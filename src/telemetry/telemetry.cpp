@@ -8,7 +8,6 @@
 #include <lumen/viewer/span_store_exporter.hpp>
 
 #include <algorithm>
-#include <iostream>
 
 namespace lumen::telemetry {
 
@@ -54,7 +53,7 @@ runtime::runtime(telemetry_options options)
         p.processors.push_back(std::make_shared<trace::batch_span_processor>(
             std::make_shared<trace::otlp_http_exporter>(trace::otlp_http_options::from_environment())));
       } catch (const std::exception& e) {
-        std::cerr << "lumen: OTLP export disabled: " << e.what() << '\n';
+        log::write(log::level::error, std::string("OTLP export disabled: ") + e.what());
       }
     }
     if (options_.span_store) {
@@ -92,7 +91,7 @@ void runtime::start_metric_export() {
     metric_exporter_ = std::make_unique<periodic_metric_exporter>(
         meter_, std::make_shared<const trace::resource>(provider_->resource()), std::move(*options));
   } catch (const std::exception& e) {
-    std::cerr << "lumen: OTLP metric export disabled: " << e.what() << '\n';
+    log::write(log::level::error, std::string("OTLP metric export disabled: ") + e.what());
   }
 }
 

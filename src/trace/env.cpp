@@ -1,8 +1,9 @@
 // OTEL_* environment variables.
 #include <lumen/trace/env.hpp>
 
+#include <lumen/log.hpp>
+
 #include <cstdlib>
-#include <iostream>
 #include <mutex>
 #include <set>
 
@@ -45,7 +46,8 @@ void warn_once(const char* name, std::string_view value, std::string_view expect
   static std::set<std::string> warned;
   std::lock_guard lock(mutex);
   if (!warned.insert(name).second) return;
-  std::cerr << "lumen: ignoring " << name << "=\"" << value << "\": expected " << expected << '\n';
+  log::write(log::level::warning,
+             "ignoring " + std::string(name) + "=\"" + std::string(value) + "\": expected " + std::string(expected));
 }
 
 }  // namespace lumen::trace::env

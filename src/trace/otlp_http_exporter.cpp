@@ -3,6 +3,7 @@
 #include <lumen/trace/otlp.hpp>
 
 #include <lumen/json.hpp>
+#include <lumen/log.hpp>
 #include <lumen/trace/env.hpp>
 #include <lumen/trace/ids.hpp>
 
@@ -18,7 +19,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <iostream>
 #include <thread>
 
 #ifdef LUMEN_HAVE_ZLIB
@@ -308,14 +308,14 @@ export_result otlp_http_exporter::export_spans_until(const std::vector<std::uniq
   auto response = client_.post(json_body ? encode_otlp_json(batch) : encode_otlp_protobuf(batch), json_body, deadline);
   if (!response) {
     failed_ += batch.size();
-    std::cerr << "lumen: dropped " << batch.size() << " spans\n";
+    log::write(log::level::error, "dropped " + std::to_string(batch.size()) + " spans");
     return export_result::failure;
   }
   // A partial success names rejected spans; log it, do not retry.
   if (auto rejected = partial_success(*response, json_body); rejected.first > 0) {
     failed_ += static_cast<std::uint64_t>(rejected.first);
-    std::cerr << "lumen: OTLP partial success: the collector rejected " << rejected.first << " spans"
-              << (rejected.second.empty() ? "" : ": " + rejected.second) << '\n';
+    log::write(log::level::warning, "OTLP partial success: the collector rejected " + std::to_string(rejected.first) +
+                                        " spans" + (rejected.second.empty() ? "" : ": " + rejected.second));
   }
   return export_result::success;
 }
@@ -331,7 +331,7 @@ std::optional<std::string> otlp_http_client::post(std::string body, bool json_bo
   auto& c = *connection_;
   const auto deadline = std::min(export_deadline, steady::now() + options_.timeout * (options_.max_retries + 1));
   auto give_up = [&](const std::string& why) -> std::optional<std::string> {
-    std::cerr << "lumen: OTLP export to " << options_.url << " failed (" << why << ")\n";
+    log::write(log::level::error, "OTLP export to " + options_.url + " failed (" + why + ")");
     return std::nullopt;
   };
   for (int attempt = 0;; ++attempt) {

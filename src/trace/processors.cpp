@@ -1,10 +1,10 @@
 // Simple and batch span processors, and the in-memory exporter.
 #include <lumen/trace/exporter.hpp>
 
+#include <lumen/log.hpp>
 #include <lumen/trace/env.hpp>
 
 #include <condition_variable>
-#include <iostream>
 #include <thread>
 
 namespace lumen::trace {
@@ -214,7 +214,7 @@ struct batch_span_processor::impl {
       try {
         exporter->export_spans_until(batch, deadline);
       } catch (const std::exception& e) {
-        std::cerr << "lumen: span export failed: " << e.what() << '\n';
+        log::write(log::level::error, std::string("span export failed: ") + e.what());
       }
       {
         std::lock_guard lock(mutex);
@@ -249,7 +249,7 @@ struct batch_span_processor::impl {
       exporter->force_flush(std::max(left, std::chrono::milliseconds(0)));
       exporter->shutdown();
     } catch (const std::exception& e) {
-      std::cerr << "lumen: span exporter shutdown failed: " << e.what() << '\n';
+      log::write(log::level::error, std::string("span exporter shutdown failed: ") + e.what());
     }
     lock.lock();
     finished = true;
@@ -297,7 +297,8 @@ void batch_span_processor::shutdown(std::chrono::milliseconds timeout) {
   if (done) {
     impl_->worker.join();
   } else {
-    std::cerr << "lumen: span export did not finish within the shutdown timeout or its export deadline; abandoning it\n";
+    log::write(log::level::error,
+               "span export did not finish within the shutdown timeout or its export deadline; abandoning it");
     impl_->worker.detach();
   }
 }

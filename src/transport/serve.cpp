@@ -1,6 +1,7 @@
 // Command-line serving over stdio or Streamable HTTP.
 #include <lumen/transport/serve.hpp>
 
+#include <lumen/log.hpp>
 #include <lumen/transport/stdio.hpp>
 #include <lumen/transport/stop_signal.hpp>
 
@@ -26,7 +27,7 @@ int serve(server::server& srv, const serve_options& options, std::shared_ptr<htt
     server = std::make_unique<http_server>(
         http_server_options{.host = options.host, .port = options.port, .threads = options.threads, .observer = std::move(observer)});
   } catch (const std::exception& e) {
-    std::cerr << "lumen: " << e.what() << '\n';
+    log::write(log::level::error, e.what());
     return 1;
   }
   http_server& http = *server;
@@ -35,7 +36,7 @@ int serve(server::server& srv, const serve_options& options, std::shared_ptr<htt
   http.start();
   std::cout << "listening on " << http.base_url() << options.path << std::endl;
   int received = stop.wait();
-  std::cerr << "lumen: stopping (" << stop_signal::name(received) << ")\n";
+  log::write(log::level::info, "stopping (" + std::string(stop_signal::name(received)) + ")");
   endpoint.shutdown();
   http.stop();
   return 0;

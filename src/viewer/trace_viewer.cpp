@@ -1,11 +1,12 @@
 // The trace viewer's routes and JSON API.
 #include <lumen/viewer/trace_viewer.hpp>
 
+#include <lumen/log.hpp>
+
 #include <boost/url/parse.hpp>
 
 #include <charconv>
 #include <cstdlib>
-#include <iostream>
 #include <mutex>
 
 namespace lumen::viewer {
@@ -41,7 +42,9 @@ bool trace_viewer::enabled_by_default() {
     if (value == "on" || value == "true" || value == "1") return true;
     if (value == "off" || value == "false" || value == "0") return false;
     static std::once_flag warned;
-    std::call_once(warned, [&] { std::cerr << "lumen: ignoring LUMEN_TRACE_VIEWER=\"" << value << "\" (on or off)\n"; });
+    std::call_once(warned, [&] {
+      log::write(log::level::warning, "ignoring LUMEN_TRACE_VIEWER=\"" + std::string(value) + "\" (on or off)");
+    });
   }
   return LUMEN_TRACE_VIEWER_DEFAULT != 0;
 }
