@@ -65,6 +65,7 @@ std::string ambient_of(ambient_input a) {
 }
 
 std::string row_name(const ::testing::TestParamInfo<given_ambient_row>& info) { return info.param.name; }
+void PrintTo(const given_ambient_row& r, std::ostream* out) { *out << r.name; }
 
 /// Checks the MCP span against a row whose ambient context was given as `ambient_tp`.
 void expect_rule(const trace::span_data& span, const given_ambient_row& r, std::string_view link_kind,
@@ -336,6 +337,8 @@ const lumen_http_row lumen_http_rows[] = {
     {"NoContext_ParentHttpSpanOfANewTrace", meta_input::absent, false, false},
     {"InvalidMetaNoHeader_ParentHttpSpanOfANewTrace", meta_input::invalid, false, false},
 };
+
+void PrintTo(const lumen_http_row& r, std::ostream* out) { *out << r.name; }
 
 class LumenHttpParentLink : public ::testing::TestWithParam<lumen_http_row> {};
 
