@@ -1,9 +1,12 @@
 // The parent/link rule (DESIGN.md §1) on each of the three real paths a message takes into a
 // server: Lumen's own HTTP server (its HTTP span, parented by the traceparent header, is the
 // ambient context), the mountable endpoint in a host (the host hands its span context over with
-// the request), and stdio (TRACEPARENT in the environment of the process running the transport).
+// the request), and stdio (TRACEPARENT in the environment of the process running the transport:
+// this test process, and a real child process exporting over OTLP).
 // Checked on recorded spans: parent ids, link ids and lumen.link.kind, trace ids, and that each
 // operation has exactly one span.
+#include "../../support/child_process.hpp"
+#include "otlp_json_receiver.hpp"
 #include "telemetry_fixture.hpp"
 
 #include <lumen/transport/stdio.hpp>
@@ -193,7 +196,7 @@ TEST_P(MountedHostParentLink, FollowsTheRule) {
 
 INSTANTIATE_TEST_SUITE_P(Rows, MountedHostParentLink, ::testing::ValuesIn(given_ambient_rows), row_name);
 
-// ---- stdio, with TRACEPARENT in the environment ----
+// ---- stdio in this process (run_stdio over pipes), with TRACEPARENT in the environment ----
 
 /// Sets (or, with an empty value, unsets) an environment variable for one test. Declared before
 /// anything that starts threads, so no thread reads the environment while it changes.
@@ -276,9 +279,9 @@ class stdio_peer {
   std::string buffer_;
 };
 
-class StdioParentLink : public ::testing::TestWithParam<given_ambient_row> {};
+class StdioTransportParentLink : public ::testing::TestWithParam<given_ambient_row> {};
 
-TEST_P(StdioParentLink, FollowsTheRule) {
+TEST_P(StdioTransportParentLink, FollowsTheRule) {
   const auto& r = GetParam();
   scoped_env traceparent("TRACEPARENT", ambient_of(r.ambient));
   scoped_env tracestate("TRACESTATE", "");
@@ -313,7 +316,67 @@ TEST_P(StdioParentLink, FollowsTheRule) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Rows, StdioParentLink, ::testing::ValuesIn(given_ambient_rows), row_name);
+INSTANTIATE_TEST_SUITE_P(Rows, StdioTransportParentLink, ::testing::ValuesIn(given_ambient_rows), row_name);
+
+// ---- stdio in a real child process (examples/feature_tour), exporting OTLP/JSON to this test ----
+
+const std::string feature_tour = std::string(LUMEN_BINARY_DIR) + "/examples/feature_tour";
+
+class StdioChildProcessParentLink : public ::testing::TestWithParam<given_ambient_row> {};
+
+TEST_P(StdioChildProcessParentLink, FollowsTheRule) {
+  const auto& r = GetParam();
+  ASSERT_EQ(::access(feature_tour.c_str(), X_OK), 0) << feature_tour << ": build the feature_tour target";
+  otlp_json_receiver receiver;
+  // An empty TRACEPARENT is no ambient context (and overrides one this process may have).
+  child_process child({feature_tour}, {"TRACEPARENT=" + ambient_of(r.ambient), "TRACESTATE=", "LUMEN_TELEMETRY=full",
+                                       "OTEL_SDK_DISABLED=false", "OTEL_TRACES_SAMPLER=parentbased_always_on",
+                                       "OTEL_EXPORTER_OTLP_PROTOCOL=http/json",
+                                       "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT=" + receiver.traces_endpoint()});
+  ASSERT_TRUE(child.write(initialize_body() + "\n"));
+  auto init = child.read_line();
+  ASSERT_TRUE(child.write(std::string(R"({"jsonrpc":"2.0","method":"notifications/initialized"})") + "\n"));
+  ASSERT_TRUE(child.write(call_body_with_meta(2, "echo", meta_of(r.meta), {{"message", "hi"}}) + "\n"));
+  auto call = child.read_line();
+  ASSERT_TRUE(init && json::parse(*init).as_object().contains("result")) << init.value_or("no answer");
+  ASSERT_TRUE(call && json::parse(*call).as_object().contains("result")) << call.value_or("no answer");
+  // End of input ends the server; its telemetry is flushed (exported to us) before it exits.
+  child.close_stdin();
+  ASSERT_EQ(child.wait(std::chrono::seconds(20)), 0);
+
+  auto spans = receiver.spans();
+  EXPECT_EQ(spans.size(), 3u) << "initialize, notifications/initialized and the call: none lost, none duplicated";
+  const received_span* mcp = nullptr;
+  for (const auto& s : spans) {
+    if (s.name == "tools/call echo") {
+      EXPECT_EQ(mcp, nullptr) << "one span for the call";
+      mcp = &s;
+    }
+  }
+  ASSERT_NE(mcp, nullptr);
+  EXPECT_EQ(mcp->kind, 2) << "SERVER";
+  EXPECT_EQ(mcp->string_attributes.at("network.transport"), "pipe");
+  if (r.expected_parent) {
+    auto expected = parsed(*r.expected_parent);
+    EXPECT_EQ(mcp->parent_span_id, expected.span_id().to_hex());
+    EXPECT_EQ(mcp->trace_id, expected.trace_id().to_hex());
+  } else {
+    EXPECT_EQ(mcp->parent_span_id, "");
+    EXPECT_NE(mcp->trace_id, parsed(meta_tp).trace_id().to_hex());
+    EXPECT_NE(mcp->trace_id, parsed(ambient_tp).trace_id().to_hex());
+  }
+  if (r.expect_link) {
+    ASSERT_EQ(mcp->links.size(), 1u);
+    EXPECT_EQ(mcp->links[0].trace_id, parsed(ambient_tp).trace_id().to_hex());
+    EXPECT_EQ(mcp->links[0].span_id, parsed(ambient_tp).span_id().to_hex());
+    ASSERT_EQ(mcp->links[0].string_attributes.count("lumen.link.kind"), 1u);
+    EXPECT_EQ(mcp->links[0].string_attributes.at("lumen.link.kind"), "environment");
+  } else {
+    EXPECT_TRUE(mcp->links.empty());
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Rows, StdioChildProcessParentLink, ::testing::ValuesIn(given_ambient_rows), row_name);
 
 // ---- Lumen's own HTTP server: the ambient context is its HTTP span ----
 
