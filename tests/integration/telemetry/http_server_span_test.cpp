@@ -27,7 +27,7 @@ TEST(HttpServerSpan, OnByDefault_SemanticConventionAttributes) {
   add_echo(s.srv);
   mcp_http_client c(s.port());
   c.open_session();
-  s.recorder->wait_total(4);
+  ASSERT_TRUE(s.recorder->wait_total(4));
   s.recorder->clear();
 
   auto answer = c.call(call_body(2, "echo"), {{"User-Agent", "telemetry-it/1.0"}, {"traceparent", header_tp}});
@@ -73,7 +73,7 @@ TEST(HttpServerSpan, ServerError_ErrorTypeIsTheStatusCode_ClientErrorIsNot) {
   traced_http_server s({}, {.max_sessions = 1});
   mcp_http_client first(s.port());
   first.open_session();
-  s.recorder->wait_total(4);
+  ASSERT_TRUE(s.recorder->wait_total(4));
   s.recorder->clear();
 
   mcp_http_client second(s.port());

@@ -46,7 +46,7 @@ TEST(NotificationSpan, MetaTraceparent_IsTheParentAndTheHttpSpanTheLink) {
   traced_http_server s;
   mcp_http_client c(s.port());
   c.open_session();
-  s.recorder->wait_total(4);
+  ASSERT_TRUE(s.recorder->wait_total(4));
   s.recorder->clear();
   auto r = c.post(json::serialize(json::object{
       {"jsonrpc", "2.0"},
