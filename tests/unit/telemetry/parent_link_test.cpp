@@ -1,6 +1,9 @@
-// The parent/link rule (DESIGN.md §1), table-driven: the five rows on each of the three paths
-// (Lumen's HTTP server, a host's mounted endpoint, stdio with TRACEPARENT), checked on the spans an
-// in-memory exporter receives: parent ids, link ids and kinds, trace ids, nothing lost or doubled.
+// The parent/link rule (DESIGN.md §1), table-driven on the session API: each row's `_meta` and
+// ambient context are handed to server::session::receive directly, for both kinds of ambient
+// context (a transport's span and the launching process's environment), and checked on the spans
+// an in-memory exporter receives: parent ids, link ids and kinds, trace ids, nothing lost or
+// doubled. The same rows through the real paths (Lumen's HTTP server, a host's mounted endpoint,
+// stdio) are in tests/integration/telemetry/parent_link_paths_test.cpp.
 #include <lumen/server/server.hpp>
 #include <lumen/telemetry/parent_link.hpp>
 #include <lumen/telemetry/telemetry.hpp>
@@ -20,13 +23,13 @@ const std::string ambient_tp = "00-33333333333333333333333333333333-444444444444
 enum class meta_input { valid, invalid, absent };
 enum class ambient_input { valid, same_as_meta, none };
 
-struct path {
+struct ambient_kind {
   const char* name;
   std::string_view transport;
   std::string_view kind;
 };
 
-const path paths[] = {{"LumenHttp", "tcp", "transport"}, {"MountedHost", "tcp", "transport"}, {"Stdio", "pipe", "environment"}};
+const ambient_kind ambient_kinds[] = {{"TransportAmbient", "tcp", "transport"}, {"EnvironmentAmbient", "pipe", "environment"}};
 
 struct row {
   const char* name;
@@ -46,7 +49,7 @@ const row rows[] = {
     {"InvalidMetaNoAmbient_NewRoot", meta_input::invalid, ambient_input::none, nullptr, false},
 };
 
-class ParentLink : public ::testing::TestWithParam<std::tuple<path, row>> {};
+class ParentLink : public ::testing::TestWithParam<std::tuple<ambient_kind, row>> {};
 
 TEST_P(ParentLink, FollowsTheRule) {
   const auto& [p, r] = GetParam();
@@ -105,7 +108,7 @@ TEST_P(ParentLink, FollowsTheRule) {
   EXPECT_EQ(std::get<std::string>(*transport), p.transport);
 }
 
-INSTANTIATE_TEST_SUITE_P(AllPaths, ParentLink, ::testing::Combine(::testing::ValuesIn(paths), ::testing::ValuesIn(rows)),
+INSTANTIATE_TEST_SUITE_P(AmbientKinds, ParentLink, ::testing::Combine(::testing::ValuesIn(ambient_kinds), ::testing::ValuesIn(rows)),
                          [](const auto& test_info) {
                            return std::string(std::get<0>(test_info.param).name) + "_" + std::get<1>(test_info.param).name;
                          });
