@@ -86,8 +86,9 @@ class http_observer final : public transport::http_request_observer {
     request_header_carrier carrier(req.headers);
     trace::extracted_context incoming;
     trace::default_propagator()->extract(carrier, incoming);
-    if (owner_->mode() == telemetry_mode::propagation) {
-      // Record nothing: the header context is the ambient context as it came.
+    if (owner_->mode() == telemetry_mode::propagation || !owner_->options().http_server_spans) {
+      // No HTTP span (propagation only, or HTTP spans left to an instrumented layer in front):
+      // the header context is the ambient context as it came.
       if (incoming.span.is_valid()) {
         req.ambient_traceparent = trace::format_traceparent(incoming.span);
         req.ambient_tracestate = incoming.span.trace_state().to_header(512);
@@ -128,7 +129,7 @@ class http_observer final : public transport::http_request_observer {
 }  // namespace
 
 std::shared_ptr<transport::http_request_observer> runtime::http_observer() {
-  if (mode_ == telemetry_mode::off || !options_.http_server_spans) return nullptr;
+  if (mode_ == telemetry_mode::off) return nullptr;
   return std::make_shared<telemetry::http_observer>(shared_from_this());
 }
 

@@ -52,7 +52,9 @@ struct telemetry_options {
   bool capture_tool_results = false;
   /// Export mcp.session.id raw instead of as a keyed hash.
   bool raw_session_id = false;
-  /// Create HTTP server spans in Lumen's own HTTP server (off when the host instruments HTTP).
+  /// Create HTTP server spans in Lumen's own HTTP server. Off when a layer in front (a gateway, a
+  /// host) already instruments HTTP: the `traceparent` header's context is then the ambient
+  /// context itself (the parent without `_meta`, the Link with it).
   bool http_server_spans = true;
   /// Requests under these paths get no HTTP span (the trace viewer's own traffic).
   std::vector<std::string> http_untraced_prefixes{"/_lumen/"};
@@ -81,7 +83,8 @@ class runtime : public std::enable_shared_from_this<runtime> {
 
   /// The server's observer (install with server_options::observer).
   std::shared_ptr<server::operation_observer> server_observer();
-  /// HTTP server spans for Lumen's HTTP server (nullptr when off or disabled by options).
+  /// HTTP server spans for Lumen's HTTP server (with http_server_spans=false or in propagation
+  /// mode, only the header context as the ambient context); nullptr when telemetry is off.
   std::shared_ptr<transport::http_request_observer> http_observer();
   /// For client_options::interceptor: CLIENT spans, context injected into `_meta` and headers.
   /// `network_transport` is "tcp" (HTTP) or "pipe" (stdio).

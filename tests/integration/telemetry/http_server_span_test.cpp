@@ -101,33 +101,44 @@ TEST(HttpServerSpan, ServerError_ErrorTypeIsTheStatusCode_ClientErrorIsNot) {
             int_attribute(spans[1].attributes, "http.response.status_code"));
 }
 
-TEST(HttpServerSpan, Disabled_NoHttpSpan_McpSpanIsARootWithoutLink) {
+TEST(HttpServerSpan, Disabled_NoHttpSpan_TheHeaderContextIsTheAmbientContext) {
   traced_http_server s({.http_server_spans = false});
   add_echo(s.srv);
   mcp_http_client c(s.port());
   c.open_session();
   const std::string meta_tp = "00-77777777777777777777777777777777-8888888888888888-01";
-  // A traceparent header alone: without an HTTP span there is no ambient context, so a new trace.
+  const auto header = *trace::parse_traceparent(header_tp);
+  // A traceparent header alone: the instrumented layer in front is the ambient context, so the parent.
   c.call(call_body(2, "echo"), {{"traceparent", header_tp}});
-  // With `_meta`, the client's context is the parent, and there is still nothing to link.
+  // With `_meta`, the client's context is the parent and the header's context the Link.
   c.call(call_body_with_meta(3, "echo", {{"traceparent", meta_tp}}), {{"traceparent", header_tp}});
+  // Neither: a new root.
+  c.call(call_body(4, "echo"));
 
-  auto calls = s.recorder->wait_named("tools/call echo", 2);
-  ASSERT_EQ(calls.size(), 2u);
+  auto calls = s.recorder->wait_named("tools/call echo", 3);
+  ASSERT_EQ(calls.size(), 3u);
   for (const auto& span : calls) {
-    EXPECT_TRUE(span.links.empty());
-    if (string_attribute(span.attributes, "jsonrpc.request.id") == "2") {
-      EXPECT_FALSE(span.parent.is_valid());
-      EXPECT_NE(span.context.trace_id(), trace::parse_traceparent(header_tp)->trace_id());
-    } else {
+    const auto id = string_attribute(span.attributes, "jsonrpc.request.id");
+    if (id == "2") {
+      EXPECT_EQ(span.parent.span_id(), header.span_id());
+      EXPECT_EQ(span.context.trace_id(), header.trace_id());
+      EXPECT_TRUE(span.links.empty());
+    } else if (id == "3") {
       EXPECT_EQ(span.parent.span_id(), trace::parse_traceparent(meta_tp)->span_id());
       EXPECT_EQ(span.context.trace_id(), trace::parse_traceparent(meta_tp)->trace_id());
+      ASSERT_EQ(span.links.size(), 1u);
+      EXPECT_EQ(span.links[0].context.span_id(), header.span_id());
+      EXPECT_EQ(string_attribute(span.links[0].attributes, "lumen.link.kind"), "transport");
+    } else {
+      EXPECT_FALSE(span.parent.is_valid());
+      EXPECT_NE(span.context.trace_id(), header.trace_id());
+      EXPECT_TRUE(span.links.empty());
     }
   }
-  // Four requests, four MCP spans (initialize, notifications/initialized, two calls), no HTTP span.
-  ASSERT_TRUE(s.recorder->wait_total(4));
+  // Five requests, five MCP spans (initialize, notifications/initialized, three calls), no HTTP span.
+  ASSERT_TRUE(s.recorder->wait_total(5));
   auto all = s.recorder->spans();
-  EXPECT_EQ(all.size(), 4u);
+  EXPECT_EQ(all.size(), 5u);
   EXPECT_EQ(count_named_starting_with(all, "POST"), 0u);
   EXPECT_EQ(count_named_starting_with(all, "GET"), 0u);
 }
