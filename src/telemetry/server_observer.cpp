@@ -78,6 +78,7 @@ class mcp_scope final : public server::operation_scope {
       }
     }
     span_.end();
+    if (owner_->mode() != telemetry_mode::full) return;  // propagation records nothing, metrics included
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
     owner_->meter()
         .get_histogram(metric_name_, "s", "Duration of MCP operations", mcp_duration_boundaries())

@@ -229,7 +229,9 @@ TEST(Telemetry, PropagationModeRecordsNothingButPassesContextThrough) {
   s->receive(json::serialize(json::object{{"jsonrpc", "2.0"}, {"id", out.at("id")}, {"result", {{"roots", json::array{}}}}}));
   sink->wait_response(2);
   ASSERT_TRUE(s->wait_idle(5s));
+  s->close();
   EXPECT_TRUE(exporter->finished_spans().empty());
+  EXPECT_TRUE(tel->meter().histograms().empty()) << "no metrics either";
 }
 
 }  // namespace
