@@ -118,6 +118,20 @@ TEST_F(SessionTelemetry, ClientSpansCarrySessionProtocolAndServerAddress) {
   EXPECT_EQ(string_attribute(*call, sc::network_transport), "tcp");
   EXPECT_EQ(string_attribute(*call, sc::server_address), "127.0.0.1");
   EXPECT_EQ(int_attribute(*call, sc::server_port), http_->port());
+  // The context went both into `_meta` (the MCP span's parent) and into the traceparent header
+  // (the HTTP span's parent), and the HTTP span is the MCP span's Link.
+  auto server_side = server_spans_->finished_spans();
+  const auto* server_mcp = find_span(server_side, "tools/call annotated", trace::span_kind::server);
+  ASSERT_NE(server_mcp, nullptr);
+  EXPECT_EQ(server_mcp->parent.span_id(), call->context.span_id());
+  ASSERT_EQ(server_mcp->links.size(), 1u);
+  const trace::span_data* http_span = nullptr;
+  for (const auto& s : server_side) {
+    if (s.context.span_id() == server_mcp->links[0].context.span_id()) http_span = &s;
+  }
+  ASSERT_NE(http_span, nullptr);
+  EXPECT_EQ(http_span->name, "POST /mcp");
+  EXPECT_EQ(http_span->parent.span_id(), call->context.span_id()) << "traceparent header injected";
   // initialize goes out before there is a session or a negotiated revision.
   const auto* init = find_span(spans, "initialize", trace::span_kind::client);
   ASSERT_NE(init, nullptr);
