@@ -13,15 +13,6 @@ using trace::detail::pb_writer;
 
 constexpr std::uint64_t cumulative_temporality = 2;  // AGGREGATION_TEMPORALITY_CUMULATIVE
 
-trace::attribute_list to_attribute_list(const metric_attributes& attributes) {
-  trace::attribute_list list;
-  list.reserve(attributes.size());
-  for (const auto& [key, value] : attributes) {
-    list.emplace_back(key, std::visit([](const auto& v) { return trace::attribute_value(v); }, value));
-  }
-  return list;
-}
-
 void encode_point(pb_writer& w, const histogram& h, const histogram_point& p, std::int64_t now) {
   auto dp = w.begin(1);  // Histogram.data_points
   w.fixed64_field(2, static_cast<std::uint64_t>(h.start_unix_nano()));
@@ -40,13 +31,22 @@ void encode_point(pb_writer& w, const histogram& h, const histogram_point& p, st
     for (int i = 0; i < 8; ++i) w.out += static_cast<char>((v >> (8 * i)) & 0xff);
   }
   w.end(bounds);
-  trace::detail::write_key_values(w, 9, to_attribute_list(p.attributes));
+  trace::detail::write_key_values(w, 9, detail::to_attribute_list(p.attributes));
   w.double_field(11, p.min);
   w.double_field(12, p.max);
   w.end(dp);
 }
 
 }  // namespace
+
+trace::attribute_list detail::to_attribute_list(const metric_attributes& attributes) {
+  trace::attribute_list list;
+  list.reserve(attributes.size());
+  for (const auto& [key, value] : attributes) {
+    list.emplace_back(key, std::visit([](const auto& v) { return trace::attribute_value(v); }, value));
+  }
+  return list;
+}
 
 std::string encode_otlp_metrics_protobuf(const metric_snapshot& snapshot) {
   pb_writer w;

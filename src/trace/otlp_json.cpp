@@ -2,14 +2,13 @@
 #include <lumen/trace/otlp.hpp>
 
 #include <lumen/json.hpp>
+#include <lumen/trace/detail/otlp_json_values.hpp>
 
 #include "otlp_grouping.hpp"
 
 namespace lumen::trace {
 
-namespace {
-
-json::object any_value(const attribute_value& v) {
+json::object detail::otlp_json_any_value(const attribute_value& v) {
   return std::visit(
       [](const auto& x) -> json::object {
         using T = std::decay_t<decltype(x)>;
@@ -23,18 +22,22 @@ json::object any_value(const attribute_value& v) {
           return {{"doubleValue", x}};
         } else {
           json::array values;
-          for (const auto& e : x) values.push_back(any_value(attribute_value(static_cast<typename T::value_type>(e))));
+          for (const auto& e : x) values.push_back(otlp_json_any_value(attribute_value(static_cast<typename T::value_type>(e))));
           return {{"arrayValue", {{"values", std::move(values)}}}};
         }
       },
       v);
 }
 
-json::array key_values(const attribute_list& list) {
+json::array detail::otlp_json_key_values(const attribute_list& list) {
   json::array a;
-  for (const auto& kv : list) a.push_back(json::object{{"key", kv.key}, {"value", any_value(kv.value)}});
+  for (const auto& kv : list) a.push_back(json::object{{"key", kv.key}, {"value", otlp_json_any_value(kv.value)}});
   return a;
 }
+
+namespace {
+
+using detail::otlp_json_key_values;
 
 std::uint32_t flags(const span_context& ctx, bool remote) {
   return static_cast<std::uint32_t>(ctx.flags()) | 0x100u | (remote ? 0x200u : 0u);
@@ -50,11 +53,11 @@ json::object span_json(const span_data& s) {
   o.emplace("kind", static_cast<int>(s.kind));
   o.emplace("startTimeUnixNano", std::to_string(s.start_unix_nano));
   o.emplace("endTimeUnixNano", std::to_string(s.end_unix_nano));
-  o.emplace("attributes", key_values(s.attributes));
+  o.emplace("attributes", otlp_json_key_values(s.attributes));
   if (s.dropped_attributes) o.emplace("droppedAttributesCount", s.dropped_attributes);
   json::array events;
   for (const auto& e : s.events) {
-    json::object eo{{"timeUnixNano", std::to_string(e.time_unix_nano)}, {"name", e.name}, {"attributes", key_values(e.attributes)}};
+    json::object eo{{"timeUnixNano", std::to_string(e.time_unix_nano)}, {"name", e.name}, {"attributes", otlp_json_key_values(e.attributes)}};
     if (e.dropped_attributes) eo.emplace("droppedAttributesCount", e.dropped_attributes);
     events.push_back(std::move(eo));
   }
@@ -64,7 +67,7 @@ json::object span_json(const span_data& s) {
   for (const auto& l : s.links) {
     json::object lo{{"traceId", l.context.trace_id().to_hex()}, {"spanId", l.context.span_id().to_hex()}};
     if (!l.context.trace_state().empty()) lo.emplace("traceState", l.context.trace_state().to_header());
-    lo.emplace("attributes", key_values(l.attributes));
+    lo.emplace("attributes", otlp_json_key_values(l.attributes));
     if (l.dropped_attributes) lo.emplace("droppedAttributesCount", l.dropped_attributes);
     lo.emplace("flags", flags(l.context, l.context.is_remote()));
     links.push_back(std::move(lo));
@@ -93,7 +96,7 @@ std::string encode_otlp_json(const std::vector<std::unique_ptr<span_data>>& span
       scope_spans.push_back(std::move(so));
     }
     json::object rs;
-    if (r) rs.emplace("resource", json::object{{"attributes", key_values(r->attributes)}});
+    if (r) rs.emplace("resource", json::object{{"attributes", otlp_json_key_values(r->attributes)}});
     rs.emplace("scopeSpans", std::move(scope_spans));
     resource_spans.push_back(std::move(rs));
   });

@@ -28,6 +28,11 @@ struct metric_snapshot {
   std::int64_t time_unix_nano = 0;
 };
 
+namespace detail {
+/// A metric attribute set as span attributes (for the shared OTLP KeyValue encoders).
+trace::attribute_list to_attribute_list(const metric_attributes& attributes);
+}  // namespace detail
+
 /// Histograms without points are left out. Empty when nothing has been recorded.
 std::string encode_otlp_metrics_protobuf(const metric_snapshot& snapshot);
 std::string encode_otlp_metrics_json(const metric_snapshot& snapshot);

@@ -6,6 +6,7 @@
 // Checked on recorded spans: parent ids, link ids and lumen.link.kind, trace ids, and that each
 // operation has exactly one span.
 #include "../../support/child_process.hpp"
+#include "../../support/parent_link_table.hpp"
 #include "otlp_json_receiver.hpp"
 #include "telemetry_fixture.hpp"
 
@@ -26,14 +27,14 @@ namespace {
 
 using namespace std::chrono_literals;
 
-const std::string meta_tp = "00-11111111111111111111111111111111-2222222222222222-01";
-const std::string ambient_tp = "00-33333333333333333333333333333333-4444444444444444-01";
+using parent_link::ambient_input;
+using parent_link::ambient_tp;
+using parent_link::meta_input;
+using parent_link::meta_tp;
+using given_ambient_row = parent_link::row;  // the ambient context is a given span context (host span, TRACEPARENT)
 const std::string invalid_tp = "00-zz-not-valid-01";
 
 trace::span_context parsed(const std::string& tp) { return *trace::parse_traceparent(tp); }
-
-enum class meta_input { valid, invalid, absent };
-enum class ambient_input { valid, same_as_meta, none };
 
 json::object meta_of(meta_input m) {
   if (m == meta_input::valid) return {{"traceparent", meta_tp}, {"progressToken", 5}};
@@ -42,25 +43,6 @@ json::object meta_of(meta_input m) {
   return {};
 }
 
-/// Rows where the ambient context is a given span context (the host's span, or TRACEPARENT).
-struct given_ambient_row {
-  const char* name;
-  meta_input meta;
-  ambient_input ambient;
-  const std::string* expected_parent;  // nullptr: a new root
-  bool expect_link;                    // to the ambient context
-};
-
-const given_ambient_row given_ambient_rows[] = {
-    {"MetaAndAmbientDiffer_ParentMetaLinkAmbient", meta_input::valid, ambient_input::valid, &meta_tp, true},
-    {"MetaAndAmbientSame_ParentMetaNoLink", meta_input::valid, ambient_input::same_as_meta, &meta_tp, false},
-    {"MetaOnly_ParentMeta", meta_input::valid, ambient_input::none, &meta_tp, false},
-    {"InvalidMetaAndAmbient_ParentAmbient", meta_input::invalid, ambient_input::valid, &ambient_tp, false},
-    {"AbsentMetaAndAmbient_ParentAmbient", meta_input::absent, ambient_input::valid, &ambient_tp, false},
-    {"NoContext_NewRoot", meta_input::absent, ambient_input::none, nullptr, false},
-    {"InvalidMetaNoAmbient_NewRoot", meta_input::invalid, ambient_input::none, nullptr, false},
-};
-
 std::string ambient_of(ambient_input a) {
   if (a == ambient_input::valid) return ambient_tp;
   if (a == ambient_input::same_as_meta) return meta_tp;
@@ -68,7 +50,6 @@ std::string ambient_of(ambient_input a) {
 }
 
 std::string row_name(const ::testing::TestParamInfo<given_ambient_row>& info) { return info.param.name; }
-void PrintTo(const given_ambient_row& r, std::ostream* out) { *out << r.name; }
 
 /// Checks the MCP span against a row whose ambient context was given as `ambient_tp`.
 void expect_rule(const trace::span_data& span, const given_ambient_row& r, std::string_view link_kind,
@@ -194,7 +175,7 @@ TEST_P(MountedHostParentLink, FollowsTheRule) {
   EXPECT_EQ(recorder->spans().size(), 1u) << "exactly one span for the call: none lost, none duplicated";
 }
 
-INSTANTIATE_TEST_SUITE_P(Rows, MountedHostParentLink, ::testing::ValuesIn(given_ambient_rows), row_name);
+INSTANTIATE_TEST_SUITE_P(Rows, MountedHostParentLink, ::testing::ValuesIn(parent_link::rows), row_name);
 
 // ---- stdio in this process (run_stdio over pipes), with TRACEPARENT in the environment ----
 
@@ -316,7 +297,7 @@ TEST_P(StdioTransportParentLink, FollowsTheRule) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Rows, StdioTransportParentLink, ::testing::ValuesIn(given_ambient_rows), row_name);
+INSTANTIATE_TEST_SUITE_P(Rows, StdioTransportParentLink, ::testing::ValuesIn(parent_link::rows), row_name);
 
 // ---- stdio in a real child process (examples/feature_tour), exporting OTLP/JSON to this test ----
 
@@ -376,7 +357,7 @@ TEST_P(StdioChildProcessParentLink, FollowsTheRule) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Rows, StdioChildProcessParentLink, ::testing::ValuesIn(given_ambient_rows), row_name);
+INSTANTIATE_TEST_SUITE_P(Rows, StdioChildProcessParentLink, ::testing::ValuesIn(parent_link::rows), row_name);
 
 // ---- Lumen's own HTTP server: the ambient context is its HTTP span ----
 

@@ -9,6 +9,7 @@
 #include <lumen/telemetry/telemetry.hpp>
 
 #include "../../support/capture_sink.hpp"
+#include "../../support/parent_link_table.hpp"
 
 #include <gtest/gtest.h>
 
@@ -17,11 +18,12 @@ namespace {
 
 using namespace std::chrono_literals;
 
-const std::string meta_tp = "00-11111111111111111111111111111111-2222222222222222-01";
-const std::string ambient_tp = "00-33333333333333333333333333333333-4444444444444444-01";
-
-enum class meta_input { valid, invalid, absent };
-enum class ambient_input { valid, same_as_meta, none };
+using test::parent_link::ambient_input;
+using test::parent_link::ambient_tp;
+using test::parent_link::meta_input;
+using test::parent_link::meta_tp;
+using test::parent_link::row;
+using test::parent_link::rows;
 
 struct ambient_kind {
   const char* name;
@@ -30,24 +32,6 @@ struct ambient_kind {
 };
 
 const ambient_kind ambient_kinds[] = {{"TransportAmbient", "tcp", "transport"}, {"EnvironmentAmbient", "pipe", "environment"}};
-
-struct row {
-  const char* name;
-  meta_input meta;
-  ambient_input ambient;
-  const std::string* expected_parent;  // nullptr: a new root
-  bool expect_link;
-};
-
-const row rows[] = {
-    {"MetaAndAmbientDiffer_ParentMetaLinkAmbient", meta_input::valid, ambient_input::valid, &meta_tp, true},
-    {"MetaAndAmbientSame_ParentMetaNoLink", meta_input::valid, ambient_input::same_as_meta, &meta_tp, false},
-    {"MetaOnly_ParentMeta", meta_input::valid, ambient_input::none, &meta_tp, false},
-    {"InvalidMetaAndAmbient_ParentAmbient", meta_input::invalid, ambient_input::valid, &ambient_tp, false},
-    {"AbsentMetaAndAmbient_ParentAmbient", meta_input::absent, ambient_input::valid, &ambient_tp, false},
-    {"NoContext_NewRoot", meta_input::absent, ambient_input::none, nullptr, false},
-    {"InvalidMetaNoAmbient_NewRoot", meta_input::invalid, ambient_input::none, nullptr, false},
-};
 
 class ParentLink : public ::testing::TestWithParam<std::tuple<ambient_kind, row>> {};
 
