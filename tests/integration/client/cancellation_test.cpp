@@ -199,6 +199,50 @@ TEST(CancellationOnTheWire, StdioCarriesRequestIdAndReason) {
   EXPECT_EQ(timed_out->at("params").at("reason").as_string(), "timed out after 200 ms");
 }
 
+// The recording fake server writes every message it gets to stderr, in the order it got them.
+TEST(CancellationOnTheWire, AlreadyCancelledRequestIsNeverSent) {
+  recorder received;
+  client::client c(
+      std::make_unique<client::stdio_transport>(client::stdio_options{
+          .command = test::fake_server_command(),
+          .environment = {{"LUMEN_FAKE_SERVER", "record"}},
+          .stderr_sink =
+              [&](std::string_view line) {
+                if (!line.starts_with("got ")) return;
+                auto space = line.find(' ', 4);
+                received.add({{"method", line.substr(4, space - 4)}});
+              }}),
+      client::client_options{.request_timeout = 60s, .on_error = [](const client_error&) {}});
+  c.connect();
+  client::cancellation_source source;
+  source.cancel(std::string(reason));
+  auto e = expect_client_error([&] { c.call_tool("anything", {}, {.cancellation = source.token()}); });
+  EXPECT_EQ(e.kind(), error_kind::cancelled);
+  EXPECT_NE(std::string(e.what()).find(reason), std::string::npos) << e.what();
+  c.ping();
+  // Everything sent before the ping has been recorded once the ping has.
+  ASSERT_TRUE(received.wait_for([](const json::object& m) { return m.at("method") == "ping"; }));
+  for (auto method : {"tools/call", "notifications/cancelled"}) {
+    EXPECT_FALSE(received.wait_for([&](const json::object& m) { return m.at("method") == method; }, 0ms))
+        << method << " was sent for a request cancelled before it started";
+  }
+}
+
+// A finished request leaves nothing on its token: cancelling the token after the client is gone
+// must not reach the client (ASan reports a use after free if it does).
+TEST(CancellationOnTheWire, TokenOutlivingTheClientIsHarmless) {
+  client::cancellation_source source;
+  {
+    auto c = std::make_unique<client::client>(
+        std::make_unique<client::stdio_transport>(client::stdio_options{
+            .command = test::fake_server_command(), .environment = {{"LUMEN_FAKE_SERVER", "echo"}}}),
+        client::client_options{.request_timeout = 60s, .on_error = [](const client_error&) {}});
+    c->connect();
+    EXPECT_EQ(c->request("tools/list", {}, {.cancellation = source.token()}).at("method").as_string(), "tools/list");
+  }
+  EXPECT_TRUE(source.cancel("after the client is gone"));
+}
+
 bool wait_until(const std::function<bool()>& condition, std::chrono::milliseconds timeout = 30s) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   while (!condition()) {
