@@ -21,7 +21,7 @@ using cancellation_observer = std::function<void(const json::object& observation
 
 std::unique_ptr<server::server> make_cancellable_server(cancellation_observer observe);
 
-/// The command and environment that start this test program as the server over stdio.
+/// The command that starts this test program as the stdio server (with the variable below set).
 std::vector<std::string> cancellable_server_command();
 inline constexpr const char* cancellable_server_variable = "LUMEN_CANCELLABLE_SERVER";
 

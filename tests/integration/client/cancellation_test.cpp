@@ -13,7 +13,10 @@
 #include <gtest/gtest.h>
 
 #include <condition_variable>
+#include <future>
+#include <map>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 namespace lumen {

@@ -167,7 +167,7 @@ TEST_F(LumenClientOverHttp, AsynchronousCallsRunConcurrently) {
   constexpr int calls = 3;
   std::vector<std::promise<std::string>> results(calls);
   for (int i = 0; i < calls; ++i) {
-    c->request_async("tools/call", {{"name", "slow"}, {"arguments", {{"steps", 3}, {"step_ms", 300}}}},
+    c->request_async("tools/call", {{"name", "slow"}, {"arguments", {{"steps", 3}, {"step_ms", 500}}}},
                      {.on_progress = [&record, i](const client::progress&) { record("progress " + std::to_string(i)); }},
                      [&, i](json::value result, std::exception_ptr error) {
                        record("result");
