@@ -302,6 +302,13 @@ void client::start_request(const std::string& method, json::object params, reque
     done(nullptr, as_exception(client_error(error_kind::not_connected, "the client is not connected")));
     return;
   }
+  if (options.cancellation && options.cancellation->is_cancelled()) {
+    // Cancelled before it started: nothing goes to the server.
+    std::string reason = options.cancellation->reason();
+    done(nullptr, as_exception(client_error(error_kind::cancelled, "request cancelled before it was sent" +
+                                                                       (reason.empty() ? std::string() : ": " + reason))));
+    return;
+  }
   auto p = std::make_shared<pending_request>();
   p->method = method;
   p->params = params;
@@ -366,8 +373,14 @@ void client::start_request(const std::string& method, json::object params, reque
     pending_.emplace(id, p);
   }
   post([] {});  // wake the dispatch thread: there is a new deadline
+  try {
+    send(jsonrpc::request{id, method, std::move(wire_params)}, headers);
+  } catch (const client_error& e) {
+    complete(id, nullptr, as_exception(e));
+  }
+  // Registered once the request is sent, so that its notifications/cancelled cannot go first.
   if (options.cancellation) {
-    p->cancel_registration = options.cancellation->on_cancel([this, id, token = *options.cancellation] {
+    auto registration = options.cancellation->on_cancel([this, id, token = *options.cancellation] {
       post([this, id, token] {
         bool known;
         {
@@ -387,22 +400,21 @@ void client::start_request(const std::string& method, json::object params, reque
                                            "request cancelled" + (reason.empty() ? std::string() : ": " + reason))));
       });
     });
-  }
-  try {
-    send(jsonrpc::request{id, method, std::move(wire_params)}, headers);
-  } catch (const client_error& e) {
-    complete(id, nullptr, as_exception(e));
+    std::lock_guard lock(mutex_);
+    if (pending_.contains(id)) p->cancel_registration = std::move(registration);
   }
 }
 
 void client::complete(std::int64_t id, json::value result, std::exception_ptr error) {
   std::shared_ptr<pending_request> p;
+  server::cancellation_registration registration;
   {
     std::lock_guard lock(mutex_);
     auto it = pending_.find(id);
     if (it == pending_.end()) return;
     p = std::move(it->second);
     pending_.erase(it);
+    registration = std::move(p->cancel_registration);  // under the lock: start_request may be setting it
     finished_.insert(id);
     finished_order_.push_back(id);
     if (finished_order_.size() > finished_ids_kept) {
@@ -410,7 +422,7 @@ void client::complete(std::int64_t id, json::value result, std::exception_ptr er
       finished_order_.pop_front();
     }
   }
-  p->cancel_registration = {};
+  registration = {};
   if (p->on_complete) {
     if (error) {
       try {

@@ -5,10 +5,24 @@
 
 namespace lumen::server {
 
-cancellation_registration::~cancellation_registration() {
+cancellation_registration::~cancellation_registration() { reset(); }
+
+cancellation_registration& cancellation_registration::operator=(cancellation_registration&& other) noexcept {
+  if (this != &other) {
+    reset();
+    state_ = std::move(other.state_);
+    key_ = other.key_;
+  }
+  return *this;
+}
+
+void cancellation_registration::reset() noexcept {
   if (!state_) return;
-  std::lock_guard lock(state_->mutex);
-  state_->callbacks.erase(key_);
+  {
+    std::lock_guard lock(state_->mutex);
+    state_->callbacks.erase(key_);
+  }
+  state_.reset();
 }
 
 std::string cancellation_token::reason() const {

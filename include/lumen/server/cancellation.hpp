@@ -35,8 +35,11 @@ class cancellation_registration {
   cancellation_registration(std::shared_ptr<detail::cancellation_state> state, std::uint64_t key)
       : state_(std::move(state)), key_(key) {}
   cancellation_registration(cancellation_registration&&) noexcept = default;
-  cancellation_registration& operator=(cancellation_registration&&) noexcept = default;
+  /// Unregisters the callback this object held before taking over `other`'s.
+  cancellation_registration& operator=(cancellation_registration&& other) noexcept;
   ~cancellation_registration();
+  /// Unregisters the callback now (it is not called afterwards); idempotent.
+  void reset() noexcept;
 
  private:
   std::shared_ptr<detail::cancellation_state> state_;

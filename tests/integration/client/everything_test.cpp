@@ -1,14 +1,20 @@
 // The client against a server no one here wrote: the official TypeScript SDK's "everything"
-// server (npm, pinned in tests/package.json), started over stdio and over Streamable HTTP.
+// server (npm, pinned in tests/package.json), started over stdio and over Streamable HTTP:
+// basic tools, progress, resources, prompts, completion, logging, and the features where the
+// server drives: sampling, elicitation and roots (it asks the client), resource updates (it
+// notifies a subscriber), and the client cancelling a long-running tool.
 #include <lumen/client/client.hpp>
+#include <lumen/client/elicitation.hpp>
 #include <lumen/client/http_transport.hpp>
 #include <lumen/client/stdio_transport.hpp>
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <arpa/inet.h>
 #include <condition_variable>
 #include <filesystem>
+#include <future>
 #include <mutex>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -157,6 +163,119 @@ TEST_P(Everything, SamplingRequestFromTheServer) {
   wait_for_tool("trigger-sampling-request");
   auto r = client_->call_tool("trigger-sampling-request", {{"prompt", "hi"}, {"maxTokens", 5}});
   EXPECT_NE(r.text().find("sampled!"), std::string::npos) << r.text();
+}
+
+TEST_P(Everything, ElicitationIsAnsweredByTheRegisteredHandler) {
+  std::mutex m;
+  json::object asked;
+  client_->set_elicitation_handler([&](const json::object& params) {
+    std::lock_guard lock(m);
+    asked = params;
+    // The user fills in three fields; the schema's defaults complete the rest.
+    return client::elicitation_accept(client::apply_elicitation_defaults(
+        params.at("requestedSchema").as_object(), {{"name", "Ada Lovelace"}, {"check", true}, {"integer", 7}}));
+  });
+  client_->connect();
+  wait_for_tool("trigger-elicitation-request");
+  auto r = client_->call_tool("trigger-elicitation-request");
+  EXPECT_FALSE(r.is_error) << r.text();
+  auto text = r.text();
+  EXPECT_NE(text.find("User provided the requested information"), std::string::npos) << text;
+  EXPECT_NE(text.find("- Name: Ada Lovelace"), std::string::npos) << text;
+  EXPECT_NE(text.find("- Agreed to terms: true"), std::string::npos) << text;
+  EXPECT_NE(text.find("- Favorite Integer: 7"), std::string::npos) << text;
+  EXPECT_NE(text.find("- Favorite Number: 3.14"), std::string::npos) << "the schema's default was applied: " << text;
+  std::lock_guard lock(m);
+  EXPECT_EQ(asked.at("message").as_string(), "Please provide inputs for the following fields:");
+  EXPECT_TRUE(asked.at("requestedSchema").at("properties").as_object().contains("email"));
+}
+
+TEST_P(Everything, DeclinedElicitationReachesTheServer) {
+  client_->set_elicitation_handler([](const json::object&) { return client::elicitation_decline(); });
+  client_->connect();
+  wait_for_tool("trigger-elicitation-request");
+  auto text = client_->call_tool("trigger-elicitation-request").text();
+  EXPECT_NE(text.find("User declined"), std::string::npos) << text;
+}
+
+TEST_P(Everything, ServerListsTheClientsRootsAndFollowsChanges) {
+  std::mutex m;
+  std::condition_variable cv;
+  std::vector<std::string> logs;
+  client_->on_log([&](protocol::log_level, const std::optional<std::string>&, const json::value& data) {
+    std::lock_guard lock(m);
+    if (data.is_string()) logs.emplace_back(data.as_string());
+    cv.notify_all();
+  });
+  client_->set_roots({{.uri = "file:///work/alpha", .name = "alpha"}});
+  client_->connect();
+  wait_for_tool("get-roots-list");
+  auto first = client_->call_tool("get-roots-list").text();
+  EXPECT_NE(first.find("(1 total)"), std::string::npos) << first;
+  EXPECT_NE(first.find("1. alpha\n   URI: file:///work/alpha"), std::string::npos) << first;
+
+  // notifications/roots/list_changed makes the server ask roots/list again.
+  client_->set_roots({{.uri = "file:///work/alpha", .name = "alpha"}, {.uri = "file:///work/beta", .name = "beta"}});
+  {
+    std::unique_lock lock(m);
+    ASSERT_TRUE(cv.wait_for(lock, 30s, [&] {
+      return std::find(logs.begin(), logs.end(), "Roots updated: 2 root(s) received from client") != logs.end();
+    })) << "the server did not fetch the changed roots";
+  }
+  auto second = client_->call_tool("get-roots-list").text();
+  EXPECT_NE(second.find("(2 total)"), std::string::npos) << second;
+  EXPECT_NE(second.find("2. beta\n   URI: file:///work/beta"), std::string::npos) << second;
+}
+
+TEST_P(Everything, SubscribedResourceUpdatesReachTheCallback) {
+  const std::string uri = "demo://resource/dynamic/text/1";
+  std::mutex m;
+  std::condition_variable cv;
+  std::vector<std::string> updated;
+  client_->on_resource_updated([&](const std::string& u) {
+    std::lock_guard lock(m);
+    updated.push_back(u);
+    cv.notify_all();
+  });
+  client_->connect();
+  ASSERT_TRUE(client_->server_capabilities().at("resources").at("subscribe").as_bool());
+  client_->subscribe(uri);
+  // Starts the server's simulated updates: one at once, then one every 5 s (over HTTP the first
+  // may go before the standalone GET stream is open; the next one arrives on it).
+  auto started = client_->call_tool("toggle-subscriber-updates").text();
+  EXPECT_NE(started.find("Started"), std::string::npos) << started;
+  {
+    std::unique_lock lock(m);
+    ASSERT_TRUE(cv.wait_for(lock, 30s, [&] { return !updated.empty(); })) << "no notifications/resources/updated";
+    EXPECT_EQ(updated.front(), uri);
+  }
+  EXPECT_NE(client_->call_tool("toggle-subscriber-updates").text().find("Stopped"), std::string::npos);
+  client_->unsubscribe(uri);
+}
+
+TEST_P(Everything, CancellingALongRunningToolEndsTheCallPromptly) {
+  client_->connect();
+  client::cancellation_source source;
+  std::promise<void> running;
+  std::once_flag once;
+  // 60 steps of one second: it would run for a minute if the cancellation did not end the call.
+  auto call = client_->call_tool_async(
+      "trigger-long-running-operation", {{"duration", 60}, {"steps", 60}},
+      {.on_progress = [&](const client::progress&) { std::call_once(once, [&] { running.set_value(); }); },
+       .cancellation = source.token()});
+  ASSERT_EQ(running.get_future().wait_for(30s), std::future_status::ready) << "no progress from the tool";
+  auto cancelled_at = std::chrono::steady_clock::now();
+  source.cancel("no longer needed");
+  try {
+    call.get();
+    ADD_FAILURE() << "the cancelled call returned a result";
+  } catch (const client::client_error& e) {
+    EXPECT_EQ(e.kind(), client::error_kind::cancelled) << e.what();
+    EXPECT_NE(std::string(e.what()).find("no longer needed"), std::string::npos) << e.what();
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - cancelled_at, 5s);
+  // The session goes on, and the server's later progress for the cancelled call is ignored.
+  EXPECT_EQ(client_->call_tool("echo", {{"message", "after"}}).text(), "Echo: after");
 }
 
 TEST_P(Everything, LoggingLevelIsAccepted) {

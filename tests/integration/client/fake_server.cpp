@@ -6,6 +6,7 @@
 //   silent     never answers requests after initialize; logs notifications it gets to stderr
 //   paged      tools/list in three pages
 //   echo       answers every request with {"method":..., "params":...}
+//   record     answers like echo, and writes every request it gets to stderr too (`got METHOD {message}`)
 //   old        answers initialize with an unsupported protocol revision
 #include "fake_server.hpp"
 
@@ -42,6 +43,7 @@ json::object result(const json::value& id, json::value r) { return {{"jsonrpc", 
       continue;  // notifications and responses
     }
     const json::value& id = o.at("id");
+    if (mode == "record") std::cerr << "got " << method << " " << json::serialize(o) << std::endl;
     if (method == "initialize") {
       send(result(id, {{"protocolVersion", mode == "old" ? "1999-01-01" : "2025-11-25"},
                        {"capabilities", {{"tools", json::object{}}}},

@@ -1,6 +1,7 @@
 // The Streamable HTTP client against scripted servers on real sockets: error statuses, JSON and
-// SSE answers, cut streams (resumed with Last-Event-ID after `retry`, or failed when they cannot
-// be), expired sessions (re-initialized), headers, DELETE on close, and timeouts.
+// SSE answers, answers with the wrong id, cut streams (a request's or the standalone GET stream,
+// resumed with Last-Event-ID after `retry`, or failed when they cannot be), expired sessions
+// (re-initialized), headers, DELETE on close, and timeouts.
 #include "scripted_http_server.hpp"
 
 #include <lumen/client/client.hpp>
@@ -8,6 +9,8 @@
 
 #include <gtest/gtest.h>
 
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 namespace lumen {
@@ -133,6 +136,17 @@ TEST(HttpClient, MalformedJsonBodyIsAProtocolError) {
   EXPECT_EQ(e.kind(), error_kind::protocol_error);
 }
 
+TEST(HttpClient, AnswerWithAnotherIdIsAProtocolError) {
+  test::scripted_http_server server(basic([](const http_request& req, http_connection& conn) {
+    conn.respond_json(test::result_response(req.rpc_id().as_int64() + 1000, json::object{}));
+  }));
+  auto c = connect_to(server.url());
+  auto start = std::chrono::steady_clock::now();
+  auto e = expect_client_error([&] { c->ping(); });
+  EXPECT_EQ(e.kind(), error_kind::protocol_error) << e.what();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 5s) << "failed at once, not by the 10 s timeout";
+}
+
 TEST(HttpClient, SseStreamCutWithoutEventIdFailsAtOnce) {
   test::scripted_http_server server(basic([](const http_request& req, http_connection& conn) {
     conn.start_sse();
@@ -168,7 +182,8 @@ TEST(HttpClient, CutSseStreamIsResumedWithLastEventIdAfterRetry) {
     conn.start_sse();
     conn.write("id: e1\nretry: 300\ndata: \n\n");  // priming event, then the stream ends
   });
-  auto c = connect_to(server.url());
+  // A default far from the server's retry: honouring `retry` is what makes the resumption quick.
+  auto c = connect_to(server.url(), {.default_retry = 30s});
   auto start = std::chrono::steady_clock::now();
   auto result = c->request("tools/call", {{"name", "x"}});
   auto elapsed = std::chrono::steady_clock::now() - start;
@@ -178,6 +193,69 @@ TEST(HttpClient, CutSseStreamIsResumedWithLastEventIdAfterRetry) {
   bool resumed_with_id = false;
   for (const auto& r : server.requests()) resumed_with_id |= r.method == "GET" && r.header("last-event-id") == "e1";
   EXPECT_TRUE(resumed_with_id);
+}
+
+TEST(HttpClient, CutStandaloneStreamIsResumedWithLastEventIdAfterRetry) {
+  std::mutex m;
+  std::chrono::steady_clock::time_point first_stream_ended, resumed_at;
+  test::scripted_http_server server([&](const http_request& req, http_connection& conn) {
+    if (req.method == "DELETE") return conn.respond(200, "text/plain", "");
+    if (req.method == "GET" && req.header("last-event-id").empty()) {
+      conn.start_sse();
+      conn.write("id: g1\nretry: 300\ndata: \n\n");  // priming event
+      conn.write(test::sse_event({{"jsonrpc", "2.0"}, {"method", "notifications/message"},
+                                  {"params", {{"level", "info"}, {"data", "before the cut"}}}}, "g2"));
+      std::lock_guard lock(m);
+      first_stream_ended = std::chrono::steady_clock::now();
+      return;  // the stream ends here
+    }
+    if (req.method == "GET") {
+      {
+        std::lock_guard lock(m);
+        resumed_at = std::chrono::steady_clock::now();
+      }
+      conn.start_sse();
+      conn.write(test::sse_event({{"jsonrpc", "2.0"}, {"method", "notifications/resources/updated"},
+                                  {"params", {{"uri", "x://after-the-cut"}}}}, "g3"));
+      return conn.wait_closed();
+    }
+    if (req.rpc_method() == "initialize") {
+      return conn.respond_json(test::initialize_response(req.rpc_id()), "Mcp-Session-Id: s1\r\n");
+    }
+    conn.accepted();
+  });
+  std::mutex events_mutex;
+  std::condition_variable cv;
+  std::vector<std::string> seen;
+  // A default far from the server's retry: honouring `retry` is what makes the resumption quick.
+  client::client c(std::make_unique<client::http_transport>(client::http_options{.url = server.url(), .default_retry = 30s}),
+                   client::client_options{.request_timeout = 10s, .on_error = [](const client_error&) {}});
+  c.on_log([&](protocol::log_level, const std::optional<std::string>&, const json::value& data) {
+    std::lock_guard lock(events_mutex);
+    seen.emplace_back(data.as_string());
+    cv.notify_all();
+  });
+  c.on_resource_updated([&](const std::string& uri) {
+    std::lock_guard lock(events_mutex);
+    seen.push_back(uri);
+    cv.notify_all();
+  });
+  c.connect();
+  {
+    std::unique_lock lock(events_mutex);
+    ASSERT_TRUE(cv.wait_for(lock, 20s, [&] { return seen.size() >= 2; })) << "the stream was not resumed";
+    EXPECT_EQ(seen, (std::vector<std::string>{"before the cut", "x://after-the-cut"}));
+  }
+  std::vector<std::string> last_event_ids;
+  for (const auto& r : server.requests()) {
+    if (r.method == "GET") last_event_ids.push_back(r.header("last-event-id"));
+  }
+  ASSERT_GE(last_event_ids.size(), 2u);
+  EXPECT_EQ(last_event_ids[0], "");
+  EXPECT_EQ(last_event_ids[1], "g2") << "resumed after the last event received";
+  std::lock_guard lock(m);
+  EXPECT_GE(resumed_at - first_stream_ended, 290ms) << "the client waited the server's retry (300 ms)";
+  EXPECT_LT(resumed_at - first_stream_ended, 10s) << "the client waited its default instead of the server's retry";
 }
 
 TEST(HttpClient, ExpiredSessionIsReinitializedAndTheRequestRetried) {

@@ -1,15 +1,21 @@
 // Lumen's client against Lumen's own server over Streamable HTTP (examples/feature_tour as a real
-// process on a real socket): tools with progress, resources, prompts, a sampling round trip, and
-// a resources/updated notification that can only arrive on the standalone GET stream.
+// process on a real socket): tools with progress, resources, prompts, a sampling round trip, a
+// resources/updated notification that can only arrive on the standalone GET stream, logging with
+// setLevel, concurrent asynchronous calls, DELETE on close, re-initialization when the server has
+// forgotten the session (404), and a server that dies in the middle of a call.
 #include "../../support/child_process.hpp"
+#include "../http/http_test_client.hpp"
 
 #include <lumen/client/client.hpp>
+#include <lumen/client/elicitation.hpp>
 #include <lumen/client/http_transport.hpp>
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <csignal>
+#include <future>
 #include <mutex>
 
 namespace lumen {
@@ -33,8 +39,25 @@ class LumenClientOverHttp : public ::testing::Test {
     }
   }
   std::unique_ptr<client::client> make_client() {
-    return std::make_unique<client::client>(std::make_unique<client::http_transport>(client::http_options{.url = url_}),
-                                            client::client_options{.request_timeout = 20s});
+    // A generous close_timeout: close() waits for its DELETE, even on a loaded machine.
+    return std::make_unique<client::client>(
+        std::make_unique<client::http_transport>(client::http_options{.url = url_, .close_timeout = 20s}),
+        client::client_options{.request_timeout = 20s});
+  }
+  std::uint16_t port() const {
+    auto after_host = url_.substr(std::string("http://127.0.0.1:").size());
+    return static_cast<std::uint16_t>(std::stoi(after_host.substr(0, after_host.find('/'))));
+  }
+  std::string path() const { return url_.substr(url_.find('/', std::string("http://").size())); }
+  // One raw HTTP request to the endpoint, for the given session, from outside the client.
+  unsigned raw_status(const std::string& method, const std::string& session_id, std::string body = {}) {
+    test::http_test_client raw(port());
+    test::http_test_client::headers_t headers{{"Mcp-Session-Id", session_id}, {"MCP-Protocol-Version", "2025-11-25"}};
+    if (method == "POST") {
+      headers.emplace_back("Accept", "application/json, text/event-stream");
+      headers.emplace_back("Content-Type", "application/json");
+    }
+    return raw.request(method, path(), headers, std::move(body)).status;
   }
 
   std::unique_ptr<test::child_process> server_;
@@ -75,6 +98,20 @@ TEST_F(LumenClientOverHttp, EveryFeatureRoundTrips) {
   c->close();
 }
 
+TEST_F(LumenClientOverHttp, ElicitationAndRootsRequestsFromTheServer) {
+  auto c = make_client();
+  c->set_elicitation_handler([](const json::object& params) {
+    EXPECT_EQ(params.at("message").as_string(), "What is your name?");
+    return client::elicitation_accept({{"name", "Grace"}});
+  });
+  c->set_roots({{.uri = "file:///srv/data", .name = "data"}});
+  c->connect();
+  EXPECT_EQ(c->call_tool("ask_user").text(), "hello Grace");
+  auto roots = json::parse(c->call_tool("roots").text());
+  EXPECT_EQ(roots.at("roots"), json::value(json::array{json::object{{"uri", "file:///srv/data"}, {"name", "data"}}}));
+  c->close();
+}
+
 TEST_F(LumenClientOverHttp, ResourceUpdatesArriveOnTheStandaloneGetStream) {
   auto c = make_client();
   std::mutex m;
@@ -95,6 +132,121 @@ TEST_F(LumenClientOverHttp, ResourceUpdatesArriveOnTheStandaloneGetStream) {
   EXPECT_EQ(updated.front(), "lumen://readme");
   lock.unlock();
   c->close();
+}
+
+TEST_F(LumenClientOverHttp, LogCallbackHonoursSetLevel) {
+  auto c = make_client();
+  std::mutex m;
+  std::vector<std::pair<protocol::log_level, std::string>> logs;
+  c->on_log([&](protocol::log_level level, const std::optional<std::string>& logger, const json::value& data) {
+    std::lock_guard lock(m);
+    EXPECT_EQ(logger.value_or(""), "feature_tour");
+    logs.emplace_back(level, std::string(data.as_string()));
+  });
+  c->connect();
+  c->set_log_level(protocol::log_level::warning);
+  EXPECT_EQ(c->call_tool("log_levels").text(), "logged");
+  // The messages travel on the call's SSE stream ahead of its result, so they are in by now.
+  std::lock_guard lock(m);
+  ASSERT_EQ(logs.size(), 2u);
+  EXPECT_EQ(logs[0], std::pair(protocol::log_level::warning, std::string("a warning message")));
+  EXPECT_EQ(logs[1], std::pair(protocol::log_level::error, std::string("a error message")));
+}
+
+TEST_F(LumenClientOverHttp, AsynchronousCallsRunConcurrently) {
+  auto c = make_client();
+  c->connect();
+  // Events in the order the client's dispatch thread saw them. If the calls ran one after the
+  // other, a call's first progress would come after the previous call's result.
+  std::mutex m;
+  std::vector<std::string> events;
+  auto record = [&](std::string e) {
+    std::lock_guard lock(m);
+    events.push_back(std::move(e));
+  };
+  constexpr int calls = 3;
+  std::vector<std::promise<std::string>> results(calls);
+  for (int i = 0; i < calls; ++i) {
+    c->request_async("tools/call", {{"name", "slow"}, {"arguments", {{"steps", 3}, {"step_ms", 500}}}},
+                     {.on_progress = [&record, i](const client::progress&) { record("progress " + std::to_string(i)); }},
+                     [&, i](json::value result, std::exception_ptr error) {
+                       record("result");
+                       if (error) return results[i].set_exception(error);
+                       results[i].set_value(std::string(result.at("content").at(0).at("text").as_string()));
+                     });
+  }
+  for (auto& r : results) EXPECT_EQ(r.get_future().get(), "finished 3 steps");
+  std::lock_guard lock(m);
+  auto first_result = std::find(events.begin(), events.end(), "result");
+  for (int i = 0; i < calls; ++i) {
+    EXPECT_NE(std::find(events.begin(), first_result, "progress " + std::to_string(i)), first_result)
+        << "call " << i << " had not started when the first call finished";
+  }
+}
+
+TEST_F(LumenClientOverHttp, CloseDeletesTheSessionOnTheServer) {
+  auto c = make_client();
+  c->connect();
+  auto session = c->transport().session_id();
+  ASSERT_FALSE(session.empty());
+  const std::string ping = R"({"jsonrpc":"2.0","id":"probe","method":"ping"})";
+  EXPECT_EQ(raw_status("POST", session, ping), 200u) << "the session is alive while the client is connected";
+  c->close();
+  EXPECT_EQ(raw_status("POST", session, ping), 404u) << "close() ended the session with DELETE";
+}
+
+TEST_F(LumenClientOverHttp, ForgottenSessionIsReinitializedAndTheCallRetried) {
+  auto c = make_client();
+  std::mutex m;
+  std::condition_variable cv;
+  std::vector<std::string> updated;
+  c->on_resource_updated([&](const std::string& uri) {
+    std::lock_guard lock(m);
+    updated.push_back(uri);
+    cv.notify_all();
+  });
+  c->connect();
+  auto first_session = c->transport().session_id();
+  // The session ends behind the client's back (as when a server restarts or expires it).
+  auto deleted = raw_status("DELETE", first_session);
+  ASSERT_TRUE(deleted == 200u || deleted == 204u) << deleted;
+
+  EXPECT_EQ(c->call_tool("echo", {{"message", "again"}}).text(), "again") << "answered after re-initializing";
+  auto second_session = c->transport().session_id();
+  EXPECT_FALSE(second_session.empty());
+  EXPECT_NE(second_session, first_session);
+
+  // The new session has its own standalone GET stream.
+  c->subscribe("lumen://readme");
+  c->call_tool("touch", {{"uri", "lumen://readme"}});
+  std::unique_lock lock(m);
+  EXPECT_TRUE(cv.wait_for(lock, 20s, [&] { return !updated.empty(); })) << "no update on the new session's stream";
+}
+
+TEST_F(LumenClientOverHttp, ServerDyingMidCallIsAClearErrorNotAHang) {
+  auto c = make_client();
+  c->connect();
+  std::promise<void> running;
+  std::once_flag once;
+  auto call = c->call_tool_async("slow", {{"steps", 600}, {"step_ms", 100}},
+                                 {.on_progress = [&](const client::progress&) {
+                                   std::call_once(once, [&] { running.set_value(); });
+                                 }});
+  ASSERT_EQ(running.get_future().wait_for(20s), std::future_status::ready);
+  ::kill(server_->pid(), SIGKILL);
+  EXPECT_EQ(server_->wait(10s), -SIGKILL);
+  server_.reset();
+  auto killed_at = std::chrono::steady_clock::now();
+  // Lumen's server sends event ids, so the client tries to resume the stream (every `retry`,
+  // a bounded number of times) before it gives up.
+  try {
+    call.get();
+    ADD_FAILURE() << "the call returned a result from a dead server";
+  } catch (const client::client_error& e) {
+    EXPECT_EQ(e.kind(), client::error_kind::connection_closed) << e.what();
+    EXPECT_NE(std::string(e.what()).find("could not be resumed"), std::string::npos) << e.what();
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - killed_at, 15s) << "well before the 20 s request timeout";
 }
 
 }  // namespace

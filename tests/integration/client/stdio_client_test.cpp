@@ -9,6 +9,8 @@
 
 #include <atomic>
 #include <csignal>
+#include <cstdlib>
+#include <future>
 #include <mutex>
 #include <thread>
 
@@ -337,6 +339,27 @@ TEST(StdioClient, EnvironmentAndArgumentsReachTheChild) {
   std::lock_guard lock(m);
   ASSERT_EQ(lines.size(), 1u);
   EXPECT_EQ(lines[0], "hello arg0");
+}
+
+TEST(StdioClient, WorkingDirectoryAndAClearedEnvironment) {
+  ::setenv("LUMEN_INHERITED", "from-parent", 1);
+  std::vector<std::string> lines;
+  std::mutex m;
+  client::stdio_transport t({.command = {"/bin/sh", "-c", "echo \"[$LUMEN_INHERITED][$LUMEN_ONLY]\" >&2; pwd >&2"},
+                             .environment = {{"LUMEN_ONLY", "set"}},
+                             .inherit_environment = false,
+                             .working_directory = "/tmp",
+                             .stderr_sink = [&](std::string_view l) {
+                               std::lock_guard lock(m);
+                               lines.emplace_back(l);
+                             }});
+  std::promise<void> closed;
+  t.start({.on_closed = [&](client_error) { closed.set_value(); }});
+  ASSERT_EQ(closed.get_future().wait_for(20s), std::future_status::ready);
+  t.close();
+  ::unsetenv("LUMEN_INHERITED");
+  std::lock_guard lock(m);
+  EXPECT_EQ(lines, (std::vector<std::string>{"[][set]", "/tmp"}));
 }
 
 TEST(StdioClient, MissingProgramIsAClearError) {
