@@ -44,6 +44,13 @@ class cursor {
     while (!done() && is_token_char(text_[pos_])) ++pos_;
     return text_.substr(start, pos_ - start);
   }
+  // An unquoted value. RFC 9110 asks for a token, but servers send unquoted URLs too
+  // (resource_metadata=https://...), so anything up to a separator is taken.
+  std::string_view bare_value() {
+    auto start = pos_;
+    while (!done() && text_[pos_] != ',' && text_[pos_] != ' ' && text_[pos_] != '\t' && text_[pos_] != '"') ++pos_;
+    return text_.substr(start, pos_ - start);
+  }
   // A quoted-string with backslash escapes; std::nullopt when it does not end.
   std::optional<std::string> quoted() {
     ++pos_;  // the opening quote
@@ -127,7 +134,7 @@ std::optional<std::vector<auth_challenge>> parse_www_authenticate(std::string_vi
           if (!q) return std::nullopt;
           value = std::move(*q);
         } else {
-          value = std::string(in.token());
+          value = std::string(in.bare_value());
           if (value.empty()) return std::nullopt;
         }
         challenge.params.emplace_back(lowercase(name), std::move(value));
