@@ -273,7 +273,11 @@ struct http_transport::impl {
         co_await http::async_read_header(*connection, buffer, refusal, use_awaitable);
         int refused = static_cast<int>(refusal.get().result_int());
         if (!authorizer || (refused != 401 && refused != 403)) break;
-        std::string challenge(refusal.get()[http::field::www_authenticate]);
+        std::string challenge;  // several WWW-Authenticate fields are one comma-separated list
+        auto [first, last] = refusal.get().equal_range(http::field::www_authenticate);
+        for (auto field = first; field != last; ++field) {
+          challenge += (challenge.empty() ? "" : ", ") + std::string(field->value());
+        }
         auto refusal_body = co_await read_text(*connection, buffer, refusal, 4096);
         if (authorizations >= authorizer->options().max_authorization_attempts) {
           fail(id, client_error(error_kind::authorization_failed,

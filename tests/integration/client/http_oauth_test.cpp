@@ -1,6 +1,7 @@
 // The Streamable HTTP client with http_options::auth against a scripted MCP server that is its own
 // authorization server, on real sockets: the 401 starts the flow and every later request (POSTs and
-// the GET stream) carries the token; a server that keeps answering 403 insufficient_scope is given
+// the GET stream) carries the token, also when the Bearer challenge is the second WWW-Authenticate
+// field; a server that keeps answering 403 insufficient_scope is given
 // up on after max_authorization_attempts; bad metadata and a failing authorization handler end
 // connect() with authorization_failed.
 #include "scripted_http_server.hpp"
@@ -32,10 +33,14 @@ struct mcp_with_auth {
   // What /mcp answers to a request that carries the token (default: a working MCP server).
   std::function<void(const http_request&, http_connection&)> authorized;
   std::string prm_body;  // empty: a valid document
+  // The metadata at a custom path, named in a second WWW-Authenticate field after a Basic one.
+  bool custom_metadata_path = false;
 
   void operator()(const http_request& req, http_connection& conn) const {
     std::string base = "http://" + req.header("host");
-    if (req.method == "GET" && req.target == "/.well-known/oauth-protected-resource/mcp") {
+    const std::string metadata_path =
+        custom_metadata_path ? "/custom/prm.json" : "/.well-known/oauth-protected-resource/mcp";
+    if (req.method == "GET" && req.target == metadata_path) {
       return conn.respond_json(json::parse(prm_body.empty()
                                                ? R"({"resource":")" + base + R"(/mcp","authorization_servers":[")" +
                                                      base + R"("]})"
@@ -64,9 +69,9 @@ struct mcp_with_auth {
     }
     if (req.target != "/mcp") return conn.respond(404, "text/plain", "not found");
     if (req.header("authorization") != token) {
-      return conn.respond(401, "application/json", R"({"error":"invalid_token"})",
-                          "WWW-Authenticate: Bearer resource_metadata=\"" + base +
-                              "/.well-known/oauth-protected-resource/mcp\"\r\n");
+      std::string challenges = "WWW-Authenticate: Bearer resource_metadata=\"" + base + metadata_path + "\"\r\n";
+      if (custom_metadata_path) challenges = "WWW-Authenticate: Basic realm=\"mcp\"\r\n" + challenges;
+      return conn.respond(401, "application/json", R"({"error":"invalid_token"})", challenges);
     }
     if (req.method == "GET") return conn.respond(405, "text/plain", "no GET stream");
     if (req.method == "DELETE") return conn.respond(200, "text/plain", "");
@@ -125,6 +130,17 @@ TEST(HttpOAuth, A401IsAuthorizedOnceAndEveryRequestCarriesTheToken) {
   }
   EXPECT_TRUE(seen_token);
   EXPECT_GE(get_streams, 1u);
+}
+
+TEST(HttpOAuth, TheBearerChallengeMayComeInASecondHeaderField) {
+  test::scripted_http_server server(mcp_with_auth{.custom_metadata_path = true});
+  auto c = make_client(auth_options(server.url()));
+  c->connect();
+  c->close();
+  auto requests = server.requests();
+  EXPECT_EQ(count(requests, "GET", "/custom/prm.json"), 1u);
+  EXPECT_EQ(count(requests, "GET", "/.well-known/oauth-protected-resource"), 0u);
+  EXPECT_EQ(count(requests, "POST", "/token"), 1u);
 }
 
 TEST(HttpOAuth, RepeatedInsufficientScopeIsGivenUpOn) {
