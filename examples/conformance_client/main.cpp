@@ -2,12 +2,16 @@
 //   conformance client --command "conformance_client" --scenario NAME
 // The suite passes the server URL as the last argument and the scenario in
 // MCP_CONFORMANCE_SCENARIO. The program connects over Streamable HTTP, lists the tools, and
-// does what the scenario expects of a client.
+// does what the scenario expects of a client. OAuth is always on: the auth/* scenarios' servers
+// answer 401 and approve every authorization request by redirecting at once, so a headless handler
+// stands in for the user; pre-registered credentials come from MCP_CONFORMANCE_CONTEXT.
 #include <lumen/client/client.hpp>
 #include <lumen/client/elicitation.hpp>
 #include <lumen/client/http_transport.hpp>
+#include <lumen/client/oauth.hpp>
 
 #include <cstdlib>
+#include <stdexcept>
 #include <iostream>
 #include <string>
 
@@ -34,6 +38,31 @@ json::object sample_arguments(const json::object& tool) {
   return args;
 }
 
+// The suite's scenario context (JSON), e.g. {"name": ..., "client_id": ..., "client_secret": ...}.
+json::object conformance_context() {
+  const char* text = std::getenv("MCP_CONFORMANCE_CONTEXT");
+  if (!text) return {};
+  boost::system::error_code ec;
+  auto value = json::parse(text, ec);
+  if (ec || !value.is_object()) throw std::runtime_error("MCP_CONFORMANCE_CONTEXT is not a JSON object");
+  return value.as_object();
+}
+
+client::oauth::auth_options conformance_auth() {
+  client::oauth::auth_options auth;
+  auth.authorize = client::oauth::headless_authorization_handler();
+  auth.client_name = "lumen-conformance-client";
+  auth.redirect_uri = "http://localhost:3000/callback";
+  // The Client ID Metadata Document URL the suite expects (it never fetches it).
+  auth.client_metadata_url = "https://conformance-test.local/client-metadata.json";
+  auto context = conformance_context();
+  if (auto id = get_string(context, "client_id")) {
+    auth.client = client::oauth::client_credentials{
+        .client_id = std::string(*id), .client_secret = std::string(get_string(context, "client_secret").value_or(""))};
+  }
+  return auth;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -45,7 +74,7 @@ int main(int argc, char** argv) {
   const char* scenario_env = std::getenv("MCP_CONFORMANCE_SCENARIO");
   std::string scenario = scenario_env ? scenario_env : "initialize";
   try {
-    client::client c(std::make_unique<client::http_transport>(client::http_options{.url = url}),
+    client::client c(std::make_unique<client::http_transport>(client::http_options{.url = url, .auth = conformance_auth()}),
                      {.info = {.name = "lumen-conformance-client", .version = "0.1.0"},
                       .request_timeout = std::chrono::seconds(20)});
     // Accept every elicitation, filling in the defaults the schema declares (SEP-1034).

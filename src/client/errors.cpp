@@ -14,6 +14,7 @@ std::string_view to_string(error_kind kind) noexcept {
     case error_kind::session_expired: return "session_expired";
     case error_kind::transport_error: return "transport_error";
     case error_kind::not_connected: return "not_connected";
+    case error_kind::authorization_failed: return "authorization_failed";
   }
   return "unknown";
 }

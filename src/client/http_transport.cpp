@@ -4,6 +4,7 @@
 // templates are inlined here; the warning is about Boost's code, not ours.
 #pragma GCC diagnostic ignored "-Wnull-dereference"
 #include <lumen/client/http_transport.hpp>
+#include <lumen/client/oauth/flow.hpp>
 #include <lumen/client/sse_parser.hpp>
 #include <lumen/jsonrpc/parse.hpp>
 
@@ -84,8 +85,10 @@ struct http_transport::impl {
   mutable std::mutex mutex;
   std::string session_id;
   std::string protocol_version;
+  std::unique_ptr<oauth::authorizer> authorizer;  // when options.auth is set
 
   explicit impl(http_options o) : options(std::move(o)) {
+    if (options.auth) authorizer = std::make_unique<oauth::authorizer>(*options.auth, options.url);
     auto parsed = boost::urls::parse_uri(options.url);
     if (!parsed) throw client_error(error_kind::transport_error, "invalid server URL \"" + options.url + "\"");
     const auto& u = *parsed;
@@ -131,6 +134,9 @@ struct http_transport::impl {
       if (!protocol_version.empty()) req.set("MCP-Protocol-Version", protocol_version);
     }
     for (const auto& [k, v] : options.headers) req.set(k, v);
+    if (authorizer) {
+      if (auto bearer = authorizer->authorization_header(); !bearer.empty()) req.set(http::field::authorization, bearer);
+    }
     for (const auto& [k, v] : extra) req.set(k, v);
     if (verb == http::verb::post) {
       req.set(http::field::content_type, "application/json");
@@ -250,13 +256,48 @@ struct http_transport::impl {
     }
     stream_state state;
     try {
-      auto stream = co_await connect();
-      auto [req, with_session] = make_request(http::verb::post, jsonrpc::serialize(message), extra);
-      co_await http::async_write(stream, req, use_awaitable);
+      const auto request_body = jsonrpc::serialize(message);
+      std::optional<beast::tcp_stream> connection;
+      connection.emplace(co_await connect());
       beast::flat_buffer buffer;
-      response_parser parser;
-      parser.body_limit(boost::none);
-      co_await http::async_read_header(stream, buffer, parser, use_awaitable);
+      std::optional<response_parser> answer;
+      bool with_session = false;
+      // Sent again after each authorization the server's 401/403 asks for, a bounded number of times.
+      for (int authorizations = 0;; ++authorizations) {
+        auto token_generation = authorizer ? authorizer->token_generation() : 0;
+        auto [req, session] = make_request(http::verb::post, request_body, extra);
+        with_session = session;
+        co_await http::async_write(*connection, req, use_awaitable);
+        auto& refusal = answer.emplace();
+        refusal.body_limit(boost::none);
+        co_await http::async_read_header(*connection, buffer, refusal, use_awaitable);
+        int refused = static_cast<int>(refusal.get().result_int());
+        if (!authorizer || (refused != 401 && refused != 403)) break;
+        std::string challenge;  // several WWW-Authenticate fields are one comma-separated list
+        auto [first, last] = refusal.get().equal_range(http::field::www_authenticate);
+        for (auto field = first; field != last; ++field) {
+          challenge += (challenge.empty() ? "" : ", ") + std::string(field->value());
+        }
+        auto refusal_body = co_await read_text(*connection, buffer, refusal, 4096);
+        if (authorizations >= authorizer->options().max_authorization_attempts) {
+          fail(id, client_error(error_kind::authorization_failed,
+                                "the server still refuses the request (HTTP " + std::to_string(refused) + ") after " +
+                                    std::to_string(authorizations) + " authorizations",
+                                std::nullopt, std::nullopt, refused));
+          co_return;
+        }
+        if (!authorizer->handle_refusal(refused, challenge, token_generation)) {
+          fail(id, status_error(refused, refusal_body, false,
+                                id ? "the server refused the request" : "the server refused a message"));
+          co_return;
+        }
+        // A fresh connection: the server may close the refused one.
+        connection.reset();
+        connection.emplace(co_await connect());
+        buffer.clear();
+      }
+      beast::tcp_stream& stream = *connection;
+      response_parser& parser = *answer;
       const auto& res = parser.get();
       int status = static_cast<int>(res.result_int());
       if (is_initialize && status / 100 == 2) {
@@ -306,6 +347,9 @@ struct http_transport::impl {
                                   id->to_string()));
         co_return;
       }
+    } catch (const client_error& e) {  // the authorization flow failed
+      fail(id, e);
+      co_return;
     } catch (const boost::system::system_error& e) {
       if (closing) co_return;
       if (!state.any_event) {

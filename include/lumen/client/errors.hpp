@@ -1,5 +1,5 @@
 // The exception a Lumen client throws: what went wrong (a JSON-RPC error from the server, a
-// timeout, a dead server, an HTTP error status, a protocol violation), with the JSON-RPC code and
+// timeout, a dead server, an HTTP error status, a protocol violation, a failed OAuth authorization), with the JSON-RPC code and
 // data when the server sent an error.
 #pragma once
 
@@ -24,6 +24,8 @@ enum class error_kind {
   session_expired,    // HTTP 404 for a request carrying Mcp-Session-Id
   transport_error,    // could not start or reach the server (spawn, connect, write)
   not_connected,      // the client is not connected (or already closed)
+  authorization_failed,  // OAuth: discovery, registration, the user's authorization or the token
+                         // exchange failed (data() holds the server's {error, error_description})
 };
 
 std::string_view to_string(error_kind kind) noexcept;

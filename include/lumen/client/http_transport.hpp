@@ -3,14 +3,17 @@
 // standalone GET stream carries what the server sends unprompted; Mcp-Session-Id and
 // MCP-Protocol-Version headers; HTTP 404 for a known session reports session_expired (the client
 // then re-initializes); a cut SSE stream is resumed with GET + Last-Event-ID after the server's
-// `retry` delay; DELETE ends the session on close; custom headers (e.g. Authorization).
+// `retry` delay; DELETE ends the session on close; custom headers (e.g. Authorization); OAuth 2.1
+// authorization when the server demands it (http_options::auth, see lumen/client/oauth.hpp).
 #pragma once
 
+#include <lumen/client/oauth/types.hpp>
 #include <lumen/client/transport.hpp>
 
 #include <chrono>
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace lumen::client {
@@ -32,6 +35,9 @@ struct http_options {
   std::chrono::milliseconds close_timeout = std::chrono::seconds(2);
   /// Largest JSON response body accepted.
   std::size_t max_body_bytes = 64 * 1024 * 1024;
+  /// OAuth 2.1: when set, a 401 (or a 403 insufficient_scope) starts the authorization flow and
+  /// the request is retried with the new access token; every request carries the token.
+  std::optional<oauth::auth_options> auth;
 };
 
 class http_transport : public transport {

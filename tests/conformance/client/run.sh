@@ -2,13 +2,17 @@
 # Runs the official MCP conformance suite in client mode (npm @modelcontextprotocol/conformance,
 # pinned in package.json beside this script) against Lumen's conformance_client.
 #   run.sh PATH/TO/conformance_client [SCENARIO...]
-# Without scenarios it runs the non-auth scenarios of the `core` suite. Every check must pass:
-# a failure or a warning fails the run. Needs Node 22 (the pinned npm package in tests/node22).
+# Without scenarios it runs every scenario of the `core` suite (the package's `core`: the four
+# non-auth scenarios and all auth/* scenarios except draft and extension ones) and the two
+# 2025-03-26 back-compat auth scenarios. Every check must pass: a failure or a warning fails the
+# run. Needs Node 22 (the pinned npm package in tests/node22).
 set -euo pipefail
 
 client="${1:?usage: run.sh PATH/TO/conformance_client [SCENARIO...]}"
 shift
 here="$(cd "$(dirname "$0")" && pwd)"
+# An absolute path: node22.sh changes the working directory.
+if [ -e "$client" ]; then client="$(cd "$(dirname "$client")" && pwd)/$(basename "$client")"; fi
 
 source "$here/../node22.sh"
 
@@ -19,7 +23,15 @@ fi
 if [ $# -gt 0 ]; then
   scenarios=("$@")
 else
-  scenarios=(initialize tools_call elicitation-sep1034-client-defaults sse-retry)
+  # `conformance list` / the `core` suite of @modelcontextprotocol/conformance 0.1.16.
+  scenarios=(initialize tools_call elicitation-sep1034-client-defaults sse-retry
+    auth/metadata-default auth/metadata-var1 auth/metadata-var2 auth/metadata-var3 auth/basic-cimd
+    auth/scope-from-www-authenticate auth/scope-from-scopes-supported auth/scope-omitted-when-undefined
+    auth/scope-step-up auth/scope-retry-limit
+    auth/token-endpoint-auth-basic auth/token-endpoint-auth-post auth/token-endpoint-auth-none
+    auth/pre-registration
+    # The `backcompat` suite: servers of the 2025-03-26 revision (no Protected Resource Metadata).
+    auth/2025-03-26-oauth-metadata-backcompat auth/2025-03-26-oauth-endpoint-fallback)
 fi
 
 total_passed=0

@@ -1,0 +1,73 @@
+// Token endpoint authentication method selection and Dynamic Client Registration (RFC 7591 §3).
+#include <lumen/client/errors.hpp>
+#include <lumen/client/oauth/registration.hpp>
+#include <lumen/json.hpp>
+
+#include <algorithm>
+
+namespace lumen::client::oauth {
+
+namespace {
+
+bool contains(const std::vector<std::string>& v, std::string_view s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+}  // namespace
+
+std::string choose_token_endpoint_auth_method(const std::vector<std::string>& supported, bool has_secret) {
+  // RFC 8414 §2: an absent list means client_secret_basic only.
+  const std::vector<std::string> rfc_default{"client_secret_basic"};
+  const auto& methods = supported.empty() ? rfc_default : supported;
+  if (has_secret) {
+    for (const char* m : {"client_secret_basic", "client_secret_post"}) {
+      if (contains(methods, m)) return m;
+    }
+  }
+  if (contains(methods, "none")) return "none";
+  std::string list;
+  for (const auto& m : methods) list += (list.empty() ? "" : ", ") + m;
+  throw client_error(error_kind::authorization_failed,
+                     std::string("the authorization server's token endpoint accepts none of the methods this ") +
+                         (has_secret ? "confidential" : "public") + " client can use (it offers " + list + ")");
+}
+
+std::string registration_request_body(const auth_options& options, std::string_view token_endpoint_auth_method) {
+  json::object body{{"client_name", options.client_name},
+                    {"redirect_uris", json::array{json::value(options.redirect_uri)}},
+                    {"grant_types", json::array{"authorization_code", "refresh_token"}},
+                    {"response_types", json::array{"code"}},
+                    {"token_endpoint_auth_method", token_endpoint_auth_method}};
+  return json::serialize(body);
+}
+
+client_credentials parse_registration_response(int status, std::string_view body,
+                                               std::string_view requested_auth_method) {
+  boost::system::error_code ec;
+  auto value = json::parse(body, ec);
+  const json::object* doc = !ec && value.is_object() ? &value.as_object() : nullptr;
+  if (status / 100 != 2) {
+    std::string message = "dynamic client registration failed: HTTP " + std::to_string(status);
+    std::optional<json::value> data;
+    if (doc) {
+      if (auto e = get_string(*doc, "error")) message += " (" + std::string(*e) + ")";
+      if (auto d = get_string(*doc, "error_description")) message += ": " + std::string(*d);
+      data = *doc;
+    }
+    throw client_error(error_kind::authorization_failed, message, std::nullopt, std::move(data), status);
+  }
+  if (!doc) throw client_error(error_kind::authorization_failed, "the registration response is not a JSON object");
+  auto id = get_string(*doc, "client_id");
+  if (!id || id->empty()) {
+    throw client_error(error_kind::authorization_failed, "the registration response has no client_id");
+  }
+  client_credentials client;
+  client.client_id = std::string(*id);
+  client.client_secret = std::string(get_string(*doc, "client_secret").value_or(""));
+  // The server may register a different method than asked for (RFC 7591 §3.2.1); its word counts.
+  client.token_endpoint_auth_method =
+      std::string(get_string(*doc, "token_endpoint_auth_method").value_or(requested_auth_method));
+  return client;
+}
+
+}  // namespace lumen::client::oauth
