@@ -158,6 +158,7 @@ struct batch_span_processor::impl {
   bounded_queue queue;
   std::atomic<std::uint64_t> dropped{0};
   std::atomic<std::uint64_t> exported{0};
+  std::atomic<std::uint64_t> failed{0};
   std::atomic<bool> stopping{false};
   std::mutex mutex;
   std::condition_variable wake;
@@ -211,8 +212,9 @@ struct batch_span_processor::impl {
         export_deadline = deadline;
       }
       flushed.notify_all();  // waiters learn the deadline
+      auto result = export_result::failure;
       try {
-        exporter->export_spans_until(batch, deadline);
+        result = exporter->export_spans_until(batch, deadline);
       } catch (const std::exception& e) {
         std::cerr << "lumen: span export failed: " << e.what() << '\n';
       }
@@ -220,7 +222,7 @@ struct batch_span_processor::impl {
         std::lock_guard lock(mutex);
         exporting = false;
       }
-      exported += batch.size();
+      (result == export_result::success ? exported : failed) += batch.size();
     }
   }
 
@@ -304,5 +306,6 @@ void batch_span_processor::shutdown(std::chrono::milliseconds timeout) {
 
 std::uint64_t batch_span_processor::dropped() const noexcept { return impl_->dropped.load(); }
 std::uint64_t batch_span_processor::exported() const noexcept { return impl_->exported.load(); }
+std::uint64_t batch_span_processor::failed() const noexcept { return impl_->failed.load(); }
 
 }  // namespace lumen::trace
