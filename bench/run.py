@@ -151,7 +151,7 @@ def start_nginx(conf_name, port, core):
 
 
 def stop_nginx(p):
-    """Stops an nginx from start_nginx(); returns (POSTs, POSTs answered 2xx, request bytes) from its
+    """Stops an nginx from start_nginx(); returns (POSTs, POSTs answered 2xx, body bytes) from its
     access log (only the OTLP sink keeps one)."""
     p.send_signal(signal.SIGQUIT)
     p.wait(10)
@@ -163,7 +163,7 @@ def stop_nginx(p):
                 status, length = line.split()
                 posts += 1
                 ok += status.startswith("2")
-                size += int(length)
+                size += int(length) if length.isdigit() else 0
     shutil.rmtree(p.prefix, ignore_errors=True)
     return posts, ok, size
 
