@@ -3,12 +3,14 @@
 does not move with the machine's load, for finding and checking hot-path wins.
 
 Usage: bench/profile.py BUILD [stateless|sessions|tracing|sse ...] [--requests N] [--keep] [--legacy]
+                        [--server-args "ARGS"]
 
 For each mode the server runs under callgrind; this script sends 200 warm-up tools/call requests
 on one keep-alive connection, zeroes the counters, sends N more (default 2000), dumps, and prints
 the instructions per request (all threads: io, workers, span export). With tracing, spans go over
 OTLP/HTTP to a sink in this process, which counts the export requests it received. --keep keeps
-the callgrind.out files (read them with callgrind_annotate); --legacy configures the OTLP export\nthrough OTEL_EXPORTER_OTLP_ENDPOINT (for servers built before --otlp).
+the callgrind.out files (read them with callgrind_annotate); --server-args adds arguments to the
+server's command line (e.g. "--workers 2"); --legacy configures the OTLP export\nthrough OTEL_EXPORTER_OTLP_ENDPOINT (for servers built before --otlp).
 """
 import http.client, http.server, json, os, re, subprocess, sys, tempfile, threading, time
 
@@ -51,10 +53,10 @@ def call(c, body, session):
         raise RuntimeError(f"unexpected answer {r.status}: {data[:200]!r}")
 
 
-def profile(build, mode, n, keep, legacy):
+def profile(build, mode, n, keep, legacy, extra):
     out = tempfile.mktemp(prefix=f"callgrind.{mode}.", dir=".")
     cmd = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", "--collect-atstart=yes",
-           os.path.join(build, "bench", "bench_echo_server"), "--port", "0"] + MODES[mode]
+           os.path.join(build, "bench", "bench_echo_server"), "--port", "0"] + MODES[mode] + extra
     httpd = None
     if mode == "tracing":
         httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), sink)
@@ -128,19 +130,21 @@ def main():
         print(__doc__)
         return 2
     build = args.pop(0)
-    n, keep, legacy, modes = 2000, False, False, []
+    n, keep, legacy, modes, extra = 2000, False, False, [], []
     while args:
         a = args.pop(0)
         if a == "--requests":
             n = int(args.pop(0))
         elif a == "--keep":
             keep = True
+        elif a == "--server-args":
+            extra = args.pop(0).split()
         elif a == "--legacy":
             legacy = True
         else:
             modes.append(a)
     for mode in modes or ["stateless", "sessions", "tracing"]:
-        profile(build, mode, n, keep, legacy)
+        profile(build, mode, n, keep, legacy, extra)
     return 0
 
 
