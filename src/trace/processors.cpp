@@ -192,11 +192,14 @@ struct batch_span_processor::impl {
     return true;
   }
 
-  // Drains the queue in batches, each export bounded by the export timeout.
-  void drain() {
+  // Drains the queue in batches, each export bounded by the export timeout. With
+  // `full_batches_only` (woken because a batch filled up), a partial rest waits for the timer:
+  // spans that trickle in while a batch is exported would otherwise leave in many small POSTs.
+  void drain(bool full_batches_only = false) {
     std::vector<std::unique_ptr<span_data>> batch;
     batch.reserve(options.max_export_batch_size);
     while (true) {
+      if (full_batches_only && queue.approximate_size() < options.max_export_batch_size) return;
       batch.clear();
       while (batch.size() < options.max_export_batch_size) {
         auto s = queue.pop();
@@ -229,13 +232,15 @@ struct batch_span_processor::impl {
   void run() {
     std::unique_lock lock(mutex);
     while (!stopping) {
-      wake.wait_for(lock, options.schedule_delay, [&] {
+      const bool woken = wake.wait_for(lock, options.schedule_delay, [&] {
         return stopping.load() || flush_requests != flushes_done ||
                queue.approximate_size() >= options.max_export_batch_size;
       });
       std::uint64_t requested = flush_requests;
+      // Only a full batch woke us: export full batches. The timer, a flush or shutdown: all.
+      const bool full_batches_only = woken && !stopping && requested == flushes_done;
       lock.unlock();
-      drain();
+      drain(full_batches_only);
       lock.lock();
       flushes_done = requested;
       flushed.notify_all();
