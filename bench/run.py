@@ -33,14 +33,32 @@ def free_port():
 
 
 def start(cmd, env=None, core="0"):
-    p = subprocess.Popen(["taskset", "-c", core] + cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                         env=env, text=True)
+    """Starts a server pinned to `core`; its stderr goes to a file (p.stderr_path) for stop() to read."""
+    err = tempfile.NamedTemporaryFile(prefix="lumen-bench-stderr-", delete=False)
+    p = subprocess.Popen(["taskset", "-c", core] + cmd, stdout=subprocess.PIPE, stderr=err, env=env, text=True)
+    err.close()
+    p.stderr_path = err.name
     line = p.stdout.readline().strip()
     m = re.match(r"listening on (\S+)", line)
     if not m:
         p.kill()
-        raise RuntimeError(f"{cmd[0]} did not start: {line!r}")
+        raise RuntimeError(f"{cmd[0]} did not start: {line!r}: {stop(p)}")
     return p, m.group(1)
+
+
+def stop(p):
+    """Stops a server started by start(); returns what it wrote on stderr."""
+    if p.poll() is None:
+        p.send_signal(signal.SIGTERM)
+        try:
+            p.wait(15)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+    with open(p.stderr_path) as f:
+        text = f.read()
+    os.unlink(p.stderr_path)
+    return text
 
 
 def rss_kib(pid, field="VmHWM"):
@@ -69,20 +87,25 @@ INIT = {"jsonrpc": "2.0", "id": 0, "method": "initialize",
         "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "bench", "version": "1"}}}
 
 
-def wrk(url, session=None):
-    env = dict(os.environ)
-    env["MCP_SESSION_ID"] = session or ""
-    report = tempfile.mktemp()
+def wrk_once(url, seconds, env):
+    fd, report = tempfile.mkstemp(prefix="lumen-wrk-")
+    os.close(fd)
     lua = os.path.join(ROOT, "bench", "macro", "tools_call.lua")
-    if WARMUP:
-        subprocess.run(["taskset", "-c", "1", "wrk", "-t1", f"-c{CONNECTIONS}", f"-d{WARMUP}s", "-s", lua, url],
-                       env=dict(env, WRK_REPORT="/dev/null"), stdout=subprocess.DEVNULL, check=True)
-    env["WRK_REPORT"] = report
-    subprocess.run(["taskset", "-c", "1", "wrk", "-t1", f"-c{CONNECTIONS}", f"-d{DURATION}s", "--latency", "-s", lua, url],
-                   env=env, stdout=subprocess.DEVNULL, check=True)
+    subprocess.run(["taskset", "-c", "1", "wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency", "-s", lua, url],
+                   env=dict(env, WRK_REPORT=report), stdout=subprocess.DEVNULL, check=True)
     with open(report) as f:
         r = json.loads(f.read())
     os.unlink(report)
+    return r
+
+
+def wrk(url, session=None):
+    env = dict(os.environ)
+    env["MCP_SESSION_ID"] = session or ""
+    warm = wrk_once(url, WARMUP, env) if WARMUP else {"requests": 0}
+    r = wrk_once(url, DURATION, env)
+    r["warmup_requests"] = warm["requests"]
+    r["failures"] = r["errors"] + r["non2xx"] + r["bad_answers"]
     return r
 
 
@@ -97,24 +120,52 @@ def macro(name, cmd, env=None, session=False):
         r = wrk(url, sid)
         r["name"] = name
         r["rss_kib"] = rss_kib(p.pid)
-        results["macro"].append(r)
-        return r
     finally:
-        p.send_signal(signal.SIGTERM)
-        try:
-            p.wait(10)
-        except subprocess.TimeoutExpired:
-            p.kill()
+        err = stop(p)
+    m = re.search(r"spans exported (\d+) dropped (\d+) failed (\d+)", err)
+    if m:
+        r["spans_exported"], r["spans_dropped"], r["spans_failed"] = map(int, m.groups())
+        served = r["warmup_requests"] + r["requests"]
+        log(f"    spans exported {r['spans_exported']} ({r['spans_exported'] / max(served, 1):.2f} per request), "
+            f"dropped {r['spans_dropped']}, failed {r['spans_failed']}")
+    for line in err.splitlines():
+        if not line.startswith("spans exported"):
+            log(f"    server stderr: {line}")
+    results["macro"].append(r)
+    return r
 
 
-def nginx_conf(port, otlp_port):
+def start_nginx(conf_name, port, core):
+    """An nginx (one worker) from bench/macro/CONF_NAME with @PORT@ substituted, pinned to `core`."""
     d = tempfile.mkdtemp(prefix="lumen-nginx-")
     os.makedirs(os.path.join(d, "tmp"))
-    with open(os.path.join(ROOT, "bench", "macro", "nginx.conf")) as f:
-        conf = f.read().replace("@PORT@", str(port)).replace("@OTLP_PORT@", str(otlp_port))
+    with open(os.path.join(ROOT, "bench", "macro", conf_name)) as f:
+        conf = f.read().replace("@PORT@", str(port))
     with open(os.path.join(d, "nginx.conf"), "w") as f:
         f.write(conf)
-    return d
+    p = subprocess.Popen(["taskset", "-c", core, "nginx", "-p", d, "-c", "nginx.conf"],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    p.prefix = d
+    time.sleep(0.5)
+    return p
+
+
+def stop_nginx(p):
+    """Stops an nginx from start_nginx(); returns (POSTs, POSTs answered 2xx, body bytes) from its
+    access log (only the OTLP sink keeps one)."""
+    p.send_signal(signal.SIGQUIT)
+    p.wait(10)
+    posts = ok = size = 0
+    path = os.path.join(p.prefix, "sink.log")
+    if os.path.exists(path):
+        with open(path) as f:
+            for line in f:
+                status, length = line.split()
+                posts += 1
+                ok += status.startswith("2")
+                size += int(length) if length.isdigit() else 0
+    shutil.rmtree(p.prefix, ignore_errors=True)
+    return posts, ok, size
 
 
 def main():
@@ -122,28 +173,34 @@ def main():
     node = shutil.which("node")
     ts_server = os.path.join(ROOT, "bench", "macro", "ts_echo_server.mjs")
     port, otlp_port = free_port(), free_port()
-    ndir = nginx_conf(port, otlp_port)
-    nginx = subprocess.Popen(["taskset", "-c", "0", "nginx", "-p", ndir, "-c", "nginx.conf"],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(0.5)
     log("macro benchmarks (server on core 0, wrk on core 1):")
+    log("  nginx static reply ...")
+    nginx = start_nginx("nginx.conf", port, "0")
     try:
-        log("  nginx static reply ...")
         r = wrk(f"http://127.0.0.1:{port}/mcp")
-        r["name"] = "nginx static JSON (ceiling)"
-        r["rss_kib"] = 0
-        results["macro"].append(r)
-        off = macro("Lumen stateless, tracing off", [echo, "--port", "0", "--stateless"])
-        macro("Lumen sessions, tracing off", [echo, "--port", "0"], session=True)
-        env = dict(os.environ, OTEL_EXPORTER_OTLP_ENDPOINT=f"http://127.0.0.1:{otlp_port}",
-                   OTEL_BSP_MAX_QUEUE_SIZE="65536", OTEL_BSP_SCHEDULE_DELAY="200")
-        full = macro("Lumen stateless, tracing full + OTLP", [echo, "--port", "0", "--stateless", "--tracing", "full"], env)
-        macro("Lumen sessions, SSE answers", [echo, "--port", "0", "--sse"], session=True)
-        ts = macro("TypeScript SDK stateless (JSON)", [node, ts_server, "0"])
     finally:
-        nginx.send_signal(signal.SIGQUIT)
-        nginx.wait(10)
-        shutil.rmtree(ndir, ignore_errors=True)
+        stop_nginx(nginx)
+    r["name"] = "nginx static JSON (ceiling)"
+    r["rss_kib"] = 0
+    results["macro"].append(r)
+    off = macro("Lumen stateless, tracing off", [echo, "--port", "0", "--stateless"])
+    macro("Lumen stateless, 2 handler threads", [echo, "--port", "0", "--stateless", "--workers", "2"])
+    macro("Lumen sessions, tracing off", [echo, "--port", "0"], session=True)
+    # The OTLP sink is its own nginx on the load generator's core: the server's core serves
+    # requests and exports, nothing else.
+    sink = start_nginx("otlp_sink.conf", otlp_port, "1")
+    try:
+        env = dict(os.environ, OTEL_BSP_MAX_QUEUE_SIZE="65536", OTEL_BSP_SCHEDULE_DELAY="200")
+        full = macro("Lumen stateless, tracing full + OTLP",
+                     [echo, "--port", "0", "--stateless", "--tracing", "full",
+                      "--otlp", f"http://127.0.0.1:{otlp_port}/v1/traces"], env)
+    finally:
+        received = stop_nginx(sink)
+    full["sink_posts"], full["sink_posts_ok"], full["sink_bytes"] = received
+    log(f"    OTLP sink received {full['sink_posts']} POSTs ({full['sink_posts_ok']} answered 2xx), "
+        f"{full['sink_bytes'] / 1e6:.1f} MB")
+    macro("Lumen sessions, SSE answers", [echo, "--port", "0", "--sse"], session=True)
+    ts = macro("TypeScript SDK stateless (JSON)", [node, ts_server, "0"])
 
     log("stdio round-trip latency of tools/call:")
     probe = os.path.join(BUILD, "bench", "bench_stdio_latency")
@@ -155,25 +212,31 @@ def main():
         log(f"  {name}: p50 {r['p50_us']:.0f} us, p99 {r['p99_us']:.0f} us")
 
     log("memory:")
-    p, url = start([echo, "--port", "0"])
+    n = int(os.environ.get("BENCH_SESSIONS", "10000"))
+    # The cap is raised above n so that every initialize opens a session (the default cap may be n).
+    p, url = start([echo, "--port", "0", "--max-sessions", str(n + 1000)])
     try:
         time.sleep(0.3)
         idle = rss_kib(p.pid, "VmRSS")
-        n = int(os.environ.get("BENCH_SESSIONS", "10000"))
         host, prt = url.split("/")[2].split(":")
         c = http.client.HTTPConnection(host, int(prt), timeout=10)
+        ids = set()
         for i in range(n):
             c.request("POST", "/mcp", body=json.dumps(INIT), headers=HEADERS)
-            c.getresponse().read()
+            resp = c.getresponse()
+            resp.read()
+            if resp.status == 200 and resp.getheader("Mcp-Session-Id"):
+                ids.add(resp.getheader("Mcp-Session-Id"))
         c.close()
+        if len(ids) != n:
+            raise RuntimeError(f"memory bench: {len(ids)} of {n} initialize requests opened a session")
         time.sleep(0.3)
         after = rss_kib(p.pid, "VmRSS")
-        results["memory"] = {"idle_rss_kib": idle, "sessions": n, "rss_with_sessions_kib": after,
+        results["memory"] = {"idle_rss_kib": idle, "sessions": len(ids), "rss_with_sessions_kib": after,
                              "per_session_kib": (after - idle) / n}
-        log(f"  idle RSS {idle / 1024:.1f} MiB; {n} sessions: {(after - idle) / n:.1f} KiB each")
+        log(f"  idle RSS {idle / 1024:.1f} MiB; {len(ids)} live sessions: {(after - idle) / n:.1f} KiB each")
     finally:
-        p.send_signal(signal.SIGTERM)
-        p.wait(10)
+        stop(p)
 
     log("micro benchmarks:")
     for suite in ["bench_trace", "bench_mcp"]:
@@ -181,12 +244,16 @@ def main():
                              capture_output=True, text=True, check=True).stdout
         for b in json.loads(out)["benchmarks"]:
             results["micro"][b["name"]] = {"ns": b["real_time"] if b["time_unit"] == "ns" else b["real_time"] * 1000,
-                                          **{k: v for k, v in b.items() if k in ("ns_per_span", "items_per_second")}}
+                                          **{k: v for k, v in b.items() if k == "items_per_second"}}
+            if "ns_per_span" in b:  # an inverted rate: seconds per span
+                results["micro"][b["name"]]["ns_per_span"] = b["ns_per_span"] * 1e9
 
     ceiling = results["macro"][0]["rps"]
     targets = [
         ("Lumen stateless >= 60% of nginx", off["rps"] / ceiling, 0.60),
         ("tracing full >= 90% of tracing off", full["rps"] / off["rps"], 0.90),
+        ("tracing full: no span dropped or failed",
+         1.0 if "spans_dropped" in full and full["spans_dropped"] + full["spans_failed"] == 0 else 0.0, 1.0),
         ("Lumen >= 10x TypeScript SDK", off["rps"] / ts["rps"], 10.0),
         ("idle RSS < 16 MiB", 16.0 / max(results["memory"]["idle_rss_kib"] / 1024, 1e-9), 1.0),
         ("< 64 KiB per idle session", 64.0 / max(results["memory"]["per_session_kib"], 1e-9), 1.0),
@@ -194,11 +261,13 @@ def main():
     results["targets"] = [{"target": t, "ratio": r, "needed": n, "met": r >= n} for t, r, n in targets]
 
     print()
-    print(f"{'HTTP tools/call (16 conn, %ds)' % DURATION:<40} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'peak RSS':>9}")
+    print(f"{'HTTP tools/call (16 conn, %ds)' % DURATION:<40} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} "
+          f"{'peak RSS':>9} {'spans dropped':>14}")
     for r in results["macro"]:
         rss = f"{r['rss_kib'] / 1024:.1f}M" if r["rss_kib"] else "-"
+        dropped = f"{r['spans_dropped'] + r['spans_failed']}" if "spans_dropped" in r else "-"
         print(f"{r['name']:<40} {r['rps']:>10.0f} {r['p50_us'] / 1000:>8.2f} {r['p99_us'] / 1000:>8.2f} "
-              f"{r['errors'] + r['non2xx']:>7} {rss:>9}")
+              f"{r['failures']:>7} {rss:>9} {dropped:>14}")
     print()
     for r in results["stdio"]:
         print(f"{r['name'] + ' round trip':<40} p50 {r['p50_us']:>7.0f} us   p99 {r['p99_us']:>7.0f} us")

@@ -1,9 +1,14 @@
 // The server the macro benchmarks load: one trivial `echo` tool.
-// Usage: bench_echo_server [--stdio] [--port N] [--threads N] [--stateless] [--sse] [--tracing off|full]
-// With --tracing full every span is sampled and exported over OTLP/HTTP to
-// OTEL_EXPORTER_OTLP_ENDPOINT.
+// Usage: bench_echo_server [--stdio] [--port N] [--threads N] [--workers N] [--stateless] [--sse]
+//                          [--max-sessions N] [--tracing off|full] [--otlp URL]
+// --workers N: handler threads (default 0: the echo tool never blocks, so it runs on the io thread
+// that read its request; see server_options::worker_threads).
+// With --tracing full every span is sampled; with --otlp URL as well, spans are exported over
+// OTLP/HTTP (protobuf) to URL by a batch processor (OTEL_BSP_* settings), whose counts are printed
+// on stderr at exit ("spans exported N dropped N failed N") so that a run can show none was lost.
 #include <lumen/server/server.hpp>
 #include <lumen/telemetry/telemetry.hpp>
+#include <lumen/trace/otlp.hpp>
 #include <lumen/trace/sampler.hpp>
 #include <lumen/transport/http_server.hpp>
 #include <lumen/transport/stdio.hpp>
@@ -17,6 +22,9 @@ int main(int argc, char** argv) {
   bool stdio = false, stateless = false, sse = false, tracing = false;
   std::uint16_t port = 0;
   std::size_t threads = 1;
+  std::size_t workers = 0;
+  std::size_t max_sessions = transport::endpoint_options{}.max_sessions;
+  std::string otlp_url;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--stdio") {
@@ -29,6 +37,12 @@ int main(int argc, char** argv) {
       port = static_cast<std::uint16_t>(std::stoi(argv[++i]));
     } else if (a == "--threads" && i + 1 < argc) {
       threads = static_cast<std::size_t>(std::stoi(argv[++i]));
+    } else if (a == "--workers" && i + 1 < argc) {
+      workers = static_cast<std::size_t>(std::stoi(argv[++i]));
+    } else if (a == "--max-sessions" && i + 1 < argc) {
+      max_sessions = static_cast<std::size_t>(std::stoul(argv[++i]));
+    } else if (a == "--otlp" && i + 1 < argc) {
+      otlp_url = argv[++i];
     } else if (a == "--tracing" && i + 1 < argc) {
       tracing = std::string(argv[++i]) == "full";
     } else {
@@ -36,12 +50,20 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  auto tel = telemetry::runtime::create(
-      {.service_name = "bench-echo",
-       .mode = tracing ? telemetry::telemetry_mode::full : telemetry::telemetry_mode::off,
-       .sampler = trace::always_on_sampler()});
+  std::shared_ptr<trace::batch_span_processor> exporting;
+  if (tracing && !otlp_url.empty()) {
+    trace::otlp_http_options o;
+    o.url = otlp_url;
+    exporting = std::make_shared<trace::batch_span_processor>(std::make_shared<trace::otlp_http_exporter>(o));
+  }
+  telemetry::telemetry_options to{.service_name = "bench-echo",
+                                  .mode = tracing ? telemetry::telemetry_mode::full : telemetry::telemetry_mode::off,
+                                  .default_span_store_capacity = 0,
+                                  .sampler = trace::always_on_sampler()};
+  if (exporting) to.processors.push_back(exporting);
+  auto tel = telemetry::runtime::create(std::move(to));
   server::server srv({.name = "bench-echo", .version = "1.0.0"},
-                     {.worker_threads = 2, .observer = tel->server_observer()});
+                     {.worker_threads = workers, .observer = tel->server_observer()});
   srv.add_tool({.name = "echo", .input_schema = {{"type", "object"}, {"properties", {{"message", {{"type", "string"}}}}}}},
                [](const json::object& args, server::request_context&) {
                  auto m = get_string(args, "message");
@@ -55,6 +77,7 @@ int main(int argc, char** argv) {
   transport::endpoint_options eo;
   eo.stateless = stateless;
   eo.always_stream = sse;
+  eo.max_sessions = max_sessions;
   transport::mcp_endpoint endpoint(srv, eo);
   transport::http_server_options ho;
   ho.port = port;
@@ -68,5 +91,9 @@ int main(int argc, char** argv) {
   endpoint.shutdown();
   http.stop();
   tel->shutdown();
+  if (exporting) {
+    std::cerr << "spans exported " << exporting->exported() << " dropped " << exporting->dropped() << " failed "
+              << exporting->failed() << std::endl;
+  }
   return 0;
 }

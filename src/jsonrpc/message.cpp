@@ -1,6 +1,8 @@
 // JSON form of JSON-RPC messages.
 #include <lumen/jsonrpc/message.hpp>
 
+#include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <limits>
 
@@ -71,7 +73,50 @@ json::value to_json(const message& m) {
       m);
 }
 
-std::string serialize(const message& m) { return json::serialize(to_json(m)); }
+namespace {
+
+// Appends the JSON text of `source` (a json::serializer reset to a value) to `out`.
+void append_serialized(std::string& out, json::serializer& source) {
+  while (!source.done()) {
+    const std::size_t used = out.size();
+    // Into the capacity already there while it is worth it; grow only when little is left.
+    const std::size_t room = out.capacity() - used >= 64 ? out.capacity() - used : used + 256;
+    out.resize(used + room);
+    out.resize(used + source.read(out.data() + used, room).size());
+  }
+}
+
+void append_id(std::string& out, const request_id& id) {
+  if (id.is_integer()) {
+    char digits[24];
+    auto [end, ec] = std::to_chars(digits, digits + sizeof digits, id.as_integer());
+    out.append(digits, end);
+    return;
+  }
+  json::serializer sr;
+  sr.reset(json::string_view(id.as_string()));
+  append_serialized(out, sr);
+}
+
+}  // namespace
+
+std::string serialize(const message& m) {
+  // A response, the common case, is written straight out: no envelope object, no copy of the
+  // result. The text is what json::serialize(to_json(m)) gives.
+  if (auto const* r = std::get_if<response>(&m)) {
+    std::string out;
+    out.reserve(160);
+    out += R"({"jsonrpc":"2.0","id":)";
+    append_id(out, r->id);
+    out += R"(,"result":)";
+    json::serializer sr;
+    sr.reset(&r->result);
+    append_serialized(out, sr);
+    out += '}';
+    return out;
+  }
+  return json::serialize(to_json(m));
+}
 
 error_response make_error(std::optional<request_id> id, int code, std::string text,
                           std::optional<json::value> data) {

@@ -1,6 +1,7 @@
 // Parsing and validating JSON-RPC 2.0 messages from untrusted text.
 #include <lumen/jsonrpc/parse.hpp>
 
+#include <algorithm>
 #include <string>
 
 namespace lumen::jsonrpc {
@@ -29,7 +30,18 @@ std::optional<request_id> recoverable_id(const json::object& o) {
 
 }  // namespace
 
-std::variant<message, error_response> from_json(const json::value& v) {
+namespace {
+
+// The message in `v`; with `take`, params move out of `v` (no copy: they keep v's storage).
+std::variant<message, error_response> message_from(const json::value& v, json::object* take_params);
+
+}  // namespace
+
+std::variant<message, error_response> from_json(const json::value& v) { return message_from(v, nullptr); }
+
+namespace {
+
+std::variant<message, error_response> message_from(const json::value& v, json::object* take_params) {
   if (!v.is_object()) {
     return make_error(std::nullopt, error_codes::invalid_request,
                       "Invalid Request: a JSON-RPC message must be an object, got " + describe_kind(v));
@@ -60,18 +72,17 @@ std::variant<message, error_response> from_json(const json::value& v) {
       return make_error(id, error_codes::invalid_request,
                         "Invalid Request: a request cannot carry \"result\" or \"error\"");
     }
-    json::object params;
-    if (auto const* p = o.if_contains("params")) {
-      if (p->is_array()) {
-        return make_error(id, error_codes::invalid_params,
-                          "Invalid params: MCP \"params\" must be an object, got an array");
-      }
-      if (!p->is_object()) {
-        return make_error(id, error_codes::invalid_request,
-                          "Invalid Request: \"params\" must be an object, got " + describe_kind(*p));
-      }
-      params = p->get_object();
+    auto const* p = o.if_contains("params");
+    if (p && p->is_array()) {
+      return make_error(id, error_codes::invalid_params,
+                        "Invalid params: MCP \"params\" must be an object, got an array");
     }
+    if (p && !p->is_object()) {
+      return make_error(id, error_codes::invalid_request,
+                        "Invalid Request: \"params\" must be an object, got " + describe_kind(*p));
+    }
+    // Moved: constructed from the parsed object (an assignment would copy into another storage).
+    json::object params = !p ? json::object() : take_params ? json::object(std::move(*take_params)) : json::object(p->get_object(), {});
     std::string name(method->get_string());
     if (id) return message(request{std::move(*id), std::move(name), std::move(params)});
     return message(notification{std::move(name), std::move(params)});
@@ -106,6 +117,11 @@ std::variant<message, error_response> from_json(const json::value& v) {
   return message(error_response{std::move(id), std::move(e)});
 }
 
+// A first block for the arena a message is parsed into: the tree of a small message fits in it.
+std::size_t arena_size(std::size_t text_size) { return std::max<std::size_t>(1024, 2 * text_size); }
+
+}  // namespace
+
 parse_result parse(std::string_view text, const parse_limits& limits) {
   if (text.size() > limits.max_message_bytes) {
     return make_error(std::nullopt, error_codes::invalid_request,
@@ -116,7 +132,12 @@ parse_result parse(std::string_view text, const parse_limits& limits) {
   options.max_depth = limits.max_depth;
   options.allow_invalid_utf8 = false;
   boost::system::error_code ec;
-  json::value v = json::parse(text, ec, json::storage_ptr(), options);
+  // One allocation strategy per message: the tree goes into one monotonic arena, released as a
+  // whole when the last value that refers to it goes (the request's params keep it alive). The
+  // arena is not thread-safe: a copy of one of its values allocates from it, so batch elements,
+  // which may be handled on several threads at once, are copied out of it below.
+  json::value v = json::parse(text, ec, json::make_shared_resource<json::monotonic_resource>(arena_size(text.size())),
+                              options);
   if (ec) {
     std::string reason = ec == json::error::too_deep
                              ? "nesting deeper than " + std::to_string(limits.max_depth) + " levels"
@@ -126,10 +147,15 @@ parse_result parse(std::string_view text, const parse_limits& limits) {
   }
   if (v.is_array()) {
     batch b;
-    b.elements.assign(v.get_array().begin(), v.get_array().end());
+    b.elements.reserve(v.get_array().size());
+    for (const auto& e : v.get_array()) b.elements.emplace_back(e, json::storage_ptr());  // out of the arena
     return b;
   }
-  auto r = from_json(v);
+  json::object* params = nullptr;
+  if (v.is_object()) {
+    if (auto* p = v.get_object().if_contains("params"); p && p->is_object()) params = &p->get_object();
+  }
+  auto r = message_from(v, params);
   if (auto* m = std::get_if<message>(&r)) return std::move(*m);
   return std::get<error_response>(std::move(r));
 }

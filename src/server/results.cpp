@@ -20,11 +20,21 @@ tool_result& tool_result::add(json::object block) {
   return *this;
 }
 
-json::object tool_result::to_json() const {
+json::object tool_result::to_json() const& {
   json::object o{{"content", content}};
   if (structured_content) o.emplace("structuredContent", *structured_content);
   if (is_error) o.emplace("isError", true);
   if (meta) o.emplace("_meta", *meta);
+  return o;
+}
+
+json::object tool_result::to_json() && {
+  json::object o;
+  o.reserve(4);
+  o.emplace("content", std::move(content));
+  if (structured_content) o.emplace("structuredContent", std::move(*structured_content));
+  if (is_error) o.emplace("isError", true);
+  if (meta) o.emplace("_meta", std::move(*meta));
   return o;
 }
 

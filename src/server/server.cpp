@@ -16,11 +16,14 @@ struct server::worker_pool {
 server::server(protocol::implementation info, server_options options)
     : info_(std::move(info)),
       options_(std::move(options)),
-      pool_(std::make_unique<worker_pool>(std::max<std::size_t>(1, options_.worker_threads))) {}
+      pool_(options_.worker_threads > 0 ? std::make_unique<worker_pool>(options_.worker_threads) : nullptr) {}
 
 server::~server() { shutdown(); }
 
-void server::post(std::function<void()> job) { boost::asio::post(pool_->pool, std::move(job)); }
+void server::post(std::function<void()> job) {
+  if (!pool_) return job();  // worker_threads == 0: handlers run where their request arrived
+  boost::asio::post(pool_->pool, std::move(job));
+}
 
 json::object server::capabilities() const {
   return {{"tools", {{"listChanged", true}}},

@@ -115,10 +115,11 @@ json::value server::list_tools(const json::object& params) const {
 
 json::value server::call_tool(const json::object& params, request_context& ctx) {
   std::string name = required_string(params, "name");
-  json::object arguments;
+  static const json::object no_arguments;
+  const json::object* arguments = &no_arguments;  // the request's own object: no copy
   if (auto const* a = params.if_contains("arguments"); a && !a->is_null()) {
     if (!a->is_object()) throw invalid_params("Invalid params: \"arguments\" must be an object");
-    arguments = a->get_object();
+    arguments = &a->get_object();
   }
   std::shared_ptr<const tool_entry> tool;
   {
@@ -129,7 +130,7 @@ json::value server::call_tool(const json::object& params, request_context& ctx) 
   }
   if (!tool) throw invalid_params("Unknown tool: " + name);
   try {
-    return tool->handler(arguments, ctx).to_json();
+    return tool->handler(*arguments, ctx).to_json();
   } catch (const capability_error& e) {
     // The model can act on "the client cannot do X"; it is not a protocol failure of tools/call.
     return tool_result::error(e.what()).to_json();

@@ -246,6 +246,13 @@ void session::handle_request(jsonrpc::request req, const inbound_context& origin
     }
     ++running_handlers_;
   }
+  if (server_.options().worker_threads == 0) {
+    // Inline (no hand-off to a worker and back); the transport may let go of the session once
+    // the answer is sent, so keep it alive until the handler has returned.
+    auto self = shared_from_this();
+    run_handler(std::move(req), std::move(entry));
+    return;
+  }
   server_.post([self = shared_from_this(), req = std::move(req), entry = std::move(entry)]() mutable {
     self->run_handler(std::move(req), std::move(entry));
   });

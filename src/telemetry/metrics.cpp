@@ -2,6 +2,7 @@
 #include <lumen/telemetry/metrics.hpp>
 
 #include <algorithm>
+#include <array>
 
 namespace lumen::telemetry {
 
@@ -22,11 +23,31 @@ std::int64_t now_unix_nano() {
       .count();
 }
 
-// A stable key for an attribute set: sorted by name, values tagged by kind.
-std::string attribute_key(metric_attributes& attributes) {
-  std::sort(attributes.begin(), attributes.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+// A stable key for an attribute set: by name, values tagged by kind. The attributes are visited
+// in name order through an index, so the set itself is only sorted when it is stored.
+std::string attribute_key(const metric_attributes& attributes) {
+  std::array<std::size_t, 16> small{};
+  std::vector<std::size_t> large;
+  std::size_t* order = small.data();
+  if (attributes.size() > small.size()) {
+    large.resize(attributes.size());
+    order = large.data();
+  }
+  std::size_t length = 0;
+  for (std::size_t i = 0; i < attributes.size(); ++i) {
+    order[i] = i;
+    length += attributes[i].first.size() + 24;
+  }
+  // Insertion sort: stable, and no allocation for these few names.
+  for (std::size_t i = 1; i < attributes.size(); ++i) {
+    for (std::size_t j = i; j > 0 && attributes[order[j]].first < attributes[order[j - 1]].first; --j) {
+      std::swap(order[j], order[j - 1]);
+    }
+  }
   std::string key;
-  for (const auto& [name, value] : attributes) {
+  key.reserve(length);
+  for (std::size_t i = 0; i < attributes.size(); ++i) {
+    const auto& [name, value] = attributes[order[i]];
     key += name;
     key += '\x1f';
     key += static_cast<char>('0' + value.index());
@@ -64,6 +85,7 @@ void histogram::record(double value, metric_attributes attributes) {
   auto [it, inserted] = points_.try_emplace(std::move(key));
   histogram_point& p = it->second;
   if (inserted) {
+    std::stable_sort(attributes.begin(), attributes.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     p.attributes = std::move(attributes);
     p.bucket_counts.assign(boundaries_.size() + 1, 0);
     p.min = value;

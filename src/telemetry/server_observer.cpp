@@ -25,6 +25,7 @@ trace::attribute to_trace_attribute(std::string_view key, const operation_attrib
 
 metric_attributes metric_attributes_of(const operation_description& d, const operation_outcome* outcome) {
   metric_attributes m;
+  m.reserve(8);
   for (const auto& [k, v] : d.attributes) {
     // Never the session id or the request id on metrics (cardinality).
     if (k == sc::mcp_method_name || k == sc::gen_ai_tool_name || k == sc::gen_ai_prompt_name ||

@@ -49,8 +49,88 @@ void any_value(pb_writer& w, const attribute_value& v) {
 
 }  // namespace
 
+namespace {
+
+std::size_t varint_size(std::uint64_t v) noexcept {
+  std::size_t n = 1;
+  while (v >= 0x80) {
+    v >>= 7;
+    ++n;
+  }
+  return n;
+}
+
+char* put_varint(char* p, std::uint64_t v) noexcept {
+  while (v >= 0x80) {
+    *p++ = static_cast<char>((v & 0x7f) | 0x80);
+    v >>= 7;
+  }
+  *p++ = static_cast<char>(v);
+  return p;
+}
+
+// One KeyValue with a scalar value, sized first and written in one piece (most attributes; the
+// lengths are minimal varints rather than pb_writer's padded ones). False for arrays.
+bool write_scalar_key_value(pb_writer& w, int field, const attribute& a) {
+  const std::string_view key = a.key;
+  std::uint64_t scalar = 0;
+  std::string_view text;
+  int value_field = 0;  // AnyValue: 1 string, 2 bool, 3 int, 4 double
+  std::size_t value_size = 0;
+  if (auto const* s = std::get_if<std::string>(&a.value)) {
+    text = *s;
+    value_field = 1;
+    value_size = 1 + varint_size(text.size()) + text.size();
+  } else if (auto const* b = std::get_if<bool>(&a.value)) {
+    scalar = *b ? 1 : 0;
+    value_field = 2;
+    value_size = 2;
+  } else if (auto const* i = std::get_if<std::int64_t>(&a.value)) {
+    scalar = static_cast<std::uint64_t>(*i);
+    value_field = 3;
+    value_size = 1 + varint_size(scalar);
+  } else if (auto const* d = std::get_if<double>(&a.value)) {
+    std::memcpy(&scalar, d, sizeof scalar);
+    value_field = 4;
+    value_size = 9;
+  } else {
+    return false;
+  }
+  const std::size_t key_size = key.empty() ? 0 : 1 + varint_size(key.size()) + key.size();
+  const std::size_t kv_size = key_size + 1 + varint_size(value_size) + value_size;
+  const auto kv_tag = (static_cast<std::uint64_t>(field) << 3) | 2;
+  const std::size_t total = varint_size(kv_tag) + varint_size(kv_size) + kv_size;
+  const std::size_t at = w.out.size();
+  w.out.resize(at + total);
+  char* p = put_varint(w.out.data() + at, kv_tag);
+  p = put_varint(p, kv_size);
+  if (!key.empty()) {
+    *p++ = static_cast<char>((1 << 3) | 2);
+    p = put_varint(p, key.size());
+    std::memcpy(p, key.data(), key.size());
+    p += key.size();
+  }
+  *p++ = static_cast<char>((2 << 3) | 2);
+  p = put_varint(p, value_size);
+  if (value_field == 1) {
+    *p++ = static_cast<char>((1 << 3) | 2);
+    p = put_varint(p, text.size());
+    std::memcpy(p, text.data(), text.size());
+  } else if (value_field == 4) {
+    *p++ = static_cast<char>((4 << 3) | 1);
+    for (int i = 0; i < 8; ++i) *p++ = static_cast<char>((scalar >> (8 * i)) & 0xff);
+  } else {
+    *p++ = static_cast<char>(value_field << 3);
+    put_varint(p, scalar);
+  }
+  return true;
+}
+
+}  // namespace
+
 void detail::write_key_values(pb_writer& w, int field, const attribute_list& list) {
   for (const auto& a : list) {
+    if (write_scalar_key_value(w, field, a)) continue;
     auto kv = w.begin(field);
     w.string_field(1, a.key);
     auto value = w.begin(2);
@@ -117,7 +197,8 @@ void encode_span(pb_writer& w, const span_data& s) {
 
 std::string encode_otlp_protobuf(const std::vector<std::unique_ptr<span_data>>& spans) {
   pb_writer w;
-  w.out.reserve(spans.size() * 256 + 256);
+  // About what a span with a dozen attributes takes: the body is seldom copied as it grows.
+  w.out.reserve(spans.size() * 640 + 512);
   detail::for_each_group(spans, [&](const resource* r, const auto& scopes) {
     auto rs = w.begin(1);
     if (r) {

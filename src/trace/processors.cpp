@@ -158,6 +158,7 @@ struct batch_span_processor::impl {
   bounded_queue queue;
   std::atomic<std::uint64_t> dropped{0};
   std::atomic<std::uint64_t> exported{0};
+  std::atomic<std::uint64_t> failed{0};
   std::atomic<bool> stopping{false};
   std::mutex mutex;
   std::condition_variable wake;
@@ -191,11 +192,14 @@ struct batch_span_processor::impl {
     return true;
   }
 
-  // Drains the queue in batches, each export bounded by the export timeout.
-  void drain() {
+  // Drains the queue in batches, each export bounded by the export timeout. With
+  // `full_batches_only` (woken because a batch filled up), a partial rest waits for the timer:
+  // spans that trickle in while a batch is exported would otherwise leave in many small POSTs.
+  void drain(bool full_batches_only = false) {
     std::vector<std::unique_ptr<span_data>> batch;
     batch.reserve(options.max_export_batch_size);
     while (true) {
+      if (full_batches_only && queue.approximate_size() < options.max_export_batch_size) return;
       batch.clear();
       while (batch.size() < options.max_export_batch_size) {
         auto s = queue.pop();
@@ -211,8 +215,9 @@ struct batch_span_processor::impl {
         export_deadline = deadline;
       }
       flushed.notify_all();  // waiters learn the deadline
+      auto result = export_result::failure;
       try {
-        exporter->export_spans_until(batch, deadline);
+        result = exporter->export_spans_until(batch, deadline);
       } catch (const std::exception& e) {
         log::write(log::level::error, std::string("span export failed: ") + e.what());
       }
@@ -220,20 +225,22 @@ struct batch_span_processor::impl {
         std::lock_guard lock(mutex);
         exporting = false;
       }
-      exported += batch.size();
+      (result == export_result::success ? exported : failed) += batch.size();
     }
   }
 
   void run() {
     std::unique_lock lock(mutex);
     while (!stopping) {
-      wake.wait_for(lock, options.schedule_delay, [&] {
+      const bool woken = wake.wait_for(lock, options.schedule_delay, [&] {
         return stopping.load() || flush_requests != flushes_done ||
                queue.approximate_size() >= options.max_export_batch_size;
       });
       std::uint64_t requested = flush_requests;
+      // Only a full batch woke us: export full batches. The timer, a flush or shutdown: all.
+      const bool full_batches_only = woken && !stopping && requested == flushes_done;
       lock.unlock();
-      drain();
+      drain(full_batches_only);
       lock.lock();
       flushes_done = requested;
       flushed.notify_all();
@@ -305,5 +312,6 @@ void batch_span_processor::shutdown(std::chrono::milliseconds timeout) {
 
 std::uint64_t batch_span_processor::dropped() const noexcept { return impl_->dropped.load(); }
 std::uint64_t batch_span_processor::exported() const noexcept { return impl_->exported.load(); }
+std::uint64_t batch_span_processor::failed() const noexcept { return impl_->failed.load(); }
 
 }  // namespace lumen::trace

@@ -29,12 +29,14 @@ http_session::~http_session() {
 }
 
 void http_session::attach(std::shared_ptr<server::session> mcp) {
-  {
+  // Only a session with an event store can close an SSE stream (close_request_stream), so only
+  // those are looked up; a stateless one skips the global registry and its lock.
+  if (config_.events) {
     std::lock_guard lock(registry_mutex);
     registry()[mcp.get()] = weak_from_this();
   }
   std::lock_guard lock(mutex_);
-  registered_ = mcp.get();
+  if (config_.events) registered_ = mcp.get();
   mcp_ = std::move(mcp);
 }
 
@@ -109,7 +111,9 @@ void http_session::send(std::string message, const server::outgoing_context& ctx
       if (!s->streaming && ctx.is_final_response) {
         // Nothing came before the result: a plain JSON answer.
         if (s->channel) {
-          header_fields h = session_headers();
+          header_fields h;
+          h.reserve(2);
+          if (!id_.empty()) h.emplace_back("Mcp-Session-Id", id_);
           h.emplace_back("Content-Type", "application/json");
           s->channel->respond({200, std::move(h), std::move(message)});
         }
@@ -233,6 +237,7 @@ void http_session::close(std::chrono::milliseconds grace) {
   pending_.clear();
   if (config_.events && !id_.empty()) config_.events->erase_session(id_);
   mcp_.reset();  // breaks the cycle session -> sink -> session
+  if (!registered_) return;
   std::lock_guard reg(registry_mutex);
   registry().erase(registered_);
 }

@@ -105,13 +105,14 @@ struct mcp_endpoint::impl {
     for (auto& s : expired) s->close(options.shutdown_grace);
   }
 
-  static server::inbound_context origin_of(const http_request& req) {
+  // Takes the request's ambient context (nothing reads it from the request afterwards).
+  static server::inbound_context origin_of(http_request& req) {
     server::inbound_context o;
     o.network_transport = "tcp";
     o.ambient_kind = "transport";
     // The ambient trace context travels with every message to the session (and its observer).
-    o.ambient_traceparent = req.ambient_traceparent;
-    o.ambient_tracestate = req.ambient_tracestate;
+    o.ambient_traceparent = std::move(req.ambient_traceparent);
+    o.ambient_tracestate = std::move(req.ambient_tracestate);
     o.peer_address = req.peer_address;
     o.peer_port = req.peer_port;
     return o;
@@ -141,7 +142,7 @@ struct mcp_endpoint::impl {
       return ch->respond(error_response(
           400, "Bad Request: unsupported MCP-Protocol-Version \"" + std::string(*v) + "\" (supported: " + supported + ")"));
     }
-    sweep_idle();
+    if (!options.stateless) sweep_idle();  // a stateless endpoint keeps no sessions
     if (req.method == "POST") return post(std::move(req), ch);
     if (req.method == "GET") return get(req, ch);
     return del(req, ch);

@@ -24,7 +24,9 @@ struct tool_result {
   static tool_result error(std::string_view message);
   /// Appends a content block (see lumen/protocol/content.hpp).
   tool_result& add(json::object block);
-  json::object to_json() const;
+  json::object to_json() const&;
+  /// The JSON form, moving the content out (for the result a handler just returned).
+  json::object to_json() &&;
 };
 
 /// A message of a prompt (`PromptMessage`).

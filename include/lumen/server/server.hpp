@@ -43,7 +43,11 @@ using prompt_handler = std::function<prompt_result(const prompt_arguments& argum
 using completer = std::function<completion_values(std::string_view value, const prompt_arguments& context)>;
 
 struct server_options {
-  /// Threads that run handlers (tools, resources, prompts, completion).
+  /// Threads that run handlers (tools, resources, prompts, completion). 0: each handler runs on
+  /// the thread that delivered its request (an HTTP io thread, the stdio reader), which saves
+  /// two thread hand-offs per request; only for handlers that never block (no sampling,
+  /// elicitation or roots requests to the client, no waiting), since a blocked handler stalls
+  /// that thread's other connections.
   std::size_t worker_threads = 8;
   /// Items per page of the list methods.
   std::size_t page_size = 100;

@@ -109,8 +109,10 @@ class batch_span_processor : public span_processor {
 
   /// Spans dropped because the queue was full.
   std::uint64_t dropped() const noexcept;
-  /// Spans handed to the exporter so far.
+  /// Spans the exporter has accepted so far (its export returned success).
   std::uint64_t exported() const noexcept;
+  /// Spans whose export failed (the exporter returned failure or threw).
+  std::uint64_t failed() const noexcept;
 
  private:
   struct impl;

@@ -120,6 +120,36 @@ TEST(JsonRpcParse, ArrayIsReturnedAsBatch) {
   EXPECT_EQ(b->elements.size(), 2u);
 }
 
+TEST(JsonRpcParse, BatchElementsLeaveTheParseArena) {
+  // Elements may be handled on several threads at once: they must not share the (single-threaded)
+  // arena the text was parsed into.
+  auto r = parse(R"([{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"a"}}])");
+  auto* b = std::get_if<batch>(&r);
+  ASSERT_NE(b, nullptr);
+  EXPECT_EQ(b->elements.at(0).storage().get(), json::storage_ptr().get());
+  EXPECT_EQ(b->elements.at(0).at("params").storage().get(), json::storage_ptr().get());
+}
+
+TEST(JsonRpcParse, RequestParamsOutliveTheParseAndCopyIntoDefaultStorage) {
+  json::object params;
+  {
+    auto req = expect_message<request>(R"({"jsonrpc":"2.0","id":"x","method":"tools/call","params":{"name":"echo","arguments":{"message":"hello"}}})");
+    EXPECT_EQ(req.params.at("arguments").at("message").as_string(), "hello");
+    params = req.params;  // assignment copies into the target's storage
+  }
+  EXPECT_EQ(params.storage().get(), json::storage_ptr().get());
+  EXPECT_EQ(params.at("name").as_string(), "echo");
+}
+
+TEST(JsonRpcSerialize, ResponseTextIsThatOfItsJsonForm) {
+  json::value big = json::parse(R"({"content":[{"type":"text","text":")" + std::string(5000, 'x') +
+                                R"("}],"n":1.5,"q":"a\"b\u0001"})");
+  for (const message& m : {message(response{7, json::object{}}), message(response{"id \"quoted\"\n", big}),
+                           message(response{-3, json::value(nullptr)}), message(response{"", json::array{1, 2}})}) {
+    EXPECT_EQ(serialize(m), json::serialize(to_json(m)));
+  }
+}
+
 TEST(JsonRpcParse, HugeMessageIsRejectedBeforeParsing) {
   parse_limits limits;
   limits.max_message_bytes = 1024;

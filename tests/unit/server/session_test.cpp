@@ -68,6 +68,24 @@ class SessionTest : public ::testing::Test {
   std::shared_ptr<capture_sink> sink_ = std::make_shared<capture_sink>();
 };
 
+TEST(InlineHandlers, ZeroWorkerThreadsRunTheHandlerOnTheDeliveringThreadBeforeReceiveReturns) {
+  server srv({.name = "inline", .version = "1"}, {.worker_threads = 0});
+  std::thread::id ran_on;
+  srv.add_tool({.name = "where"}, [&](const json::object& args, request_context&) {
+    ran_on = std::this_thread::get_id();
+    return tool_result::text(std::string(args.at("say").as_string()));
+  });
+  auto sink = std::make_shared<capture_sink>();
+  auto s = srv.connect(sink);
+  s->receive(initialize_request(1));
+  s->receive(R"({"jsonrpc":"2.0","method":"notifications/initialized"})");
+  s->receive(request(2, "tools/call", {{"name", "where"}, {"arguments", {{"say", "hi"}}}}));
+  // Answered within receive(), on this thread.
+  EXPECT_EQ(ran_on, std::this_thread::get_id());
+  EXPECT_EQ(sink->wait_response(2, 0ms).at("result").at("content").at(0).at("text").as_string(), "hi");
+  EXPECT_EQ(s->in_flight(), 0u);
+}
+
 TEST_F(SessionTest, InitializeNegotiatesSupportedVersion) {
   auto s = srv_.connect(sink_);
   s->receive(initialize_request(1, "2025-06-18"));

@@ -16,12 +16,16 @@ class pb_writer {
  public:
   std::string out;
 
+  // Each field is built in a local buffer and appended at once (one capacity check, not one a byte).
   void varint(std::uint64_t v) {
+    char buf[10];
+    std::size_t n = 0;
     while (v >= 0x80) {
-      out += static_cast<char>((v & 0x7f) | 0x80);
+      buf[n++] = static_cast<char>((v & 0x7f) | 0x80);
       v >>= 7;
     }
-    out += static_cast<char>(v);
+    buf[n++] = static_cast<char>(v);
+    out.append(buf, n);
   }
   void tag(int field, int wire) { varint((static_cast<std::uint64_t>(field) << 3) | static_cast<std::uint64_t>(wire)); }
   void bytes_field(int field, const void* data, std::size_t n) {
@@ -47,11 +51,15 @@ class pb_writer {
   }
   void fixed64_field(int field, std::uint64_t v) {
     tag(field, 1);
-    for (int i = 0; i < 8; ++i) out += static_cast<char>((v >> (8 * i)) & 0xff);
+    char buf[8];
+    for (int i = 0; i < 8; ++i) buf[i] = static_cast<char>((v >> (8 * i)) & 0xff);
+    out.append(buf, 8);
   }
   void fixed32_field(int field, std::uint32_t v) {
     tag(field, 5);
-    for (int i = 0; i < 4; ++i) out += static_cast<char>((v >> (8 * i)) & 0xff);
+    char buf[4];
+    for (int i = 0; i < 4; ++i) buf[i] = static_cast<char>((v >> (8 * i)) & 0xff);
+    out.append(buf, 4);
   }
   void double_field(int field, double d) {
     std::uint64_t v;
@@ -65,10 +73,12 @@ class pb_writer {
     return at;
   }
   void end(std::size_t at) {
-    std::size_t n = out.size() - at - 4;
-    for (int i = 0; i < 4; ++i) {
-      out[at + static_cast<std::size_t>(i)] = static_cast<char>(((n >> (7 * i)) & 0x7f) | (i < 3 ? 0x80 : 0));
-    }
+    const std::size_t n = out.size() - at - 4;
+    char* length = out.data() + at;
+    length[0] = static_cast<char>((n & 0x7f) | 0x80);
+    length[1] = static_cast<char>(((n >> 7) & 0x7f) | 0x80);
+    length[2] = static_cast<char>(((n >> 14) & 0x7f) | 0x80);
+    length[3] = static_cast<char>((n >> 21) & 0x7f);
   }
 };
 
