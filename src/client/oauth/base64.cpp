@@ -1,48 +1,18 @@
-// Base64 and base64url encoders (RFC 4648 §4 and §5).
+// base64url (RFC 4648 §5): base64 with '-' and '_' for '+' and '/', without padding.
 #include <lumen/client/oauth/base64.hpp>
 
-#include <cstdint>
+#include <lumen/protocol/content.hpp>
 
 namespace lumen::client::oauth {
 
-namespace {
-
-std::string encode(std::string_view bytes, const char* alphabet, bool pad) {
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  std::size_t i = 0;
-  auto byte = [&](std::size_t k) { return static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[k])); };
-  for (; i + 3 <= bytes.size(); i += 3) {
-    std::uint32_t group = (byte(i) << 16) | (byte(i + 1) << 8) | byte(i + 2);
-    out += alphabet[(group >> 18) & 63];
-    out += alphabet[(group >> 12) & 63];
-    out += alphabet[(group >> 6) & 63];
-    out += alphabet[group & 63];
-  }
-  std::size_t rest = bytes.size() - i;
-  if (rest == 1) {
-    std::uint32_t group = byte(i) << 16;
-    out += alphabet[(group >> 18) & 63];
-    out += alphabet[(group >> 12) & 63];
-    if (pad) out += "==";
-  } else if (rest == 2) {
-    std::uint32_t group = (byte(i) << 16) | (byte(i + 1) << 8);
-    out += alphabet[(group >> 18) & 63];
-    out += alphabet[(group >> 12) & 63];
-    out += alphabet[(group >> 6) & 63];
-    if (pad) out += '=';
+std::string base64url_encode(std::string_view bytes) {
+  std::string out = protocol::base64_encode(bytes);
+  while (!out.empty() && out.back() == '=') out.pop_back();
+  for (auto& c : out) {
+    if (c == '+') c = '-';
+    if (c == '/') c = '_';
   }
   return out;
-}
-
-}  // namespace
-
-std::string base64_encode(std::string_view bytes) {
-  return encode(bytes, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", true);
-}
-
-std::string base64url_encode(std::string_view bytes) {
-  return encode(bytes, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", false);
 }
 
 }  // namespace lumen::client::oauth

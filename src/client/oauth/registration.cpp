@@ -3,6 +3,8 @@
 #include <lumen/client/oauth/registration.hpp>
 #include <lumen/json.hpp>
 
+#include "error_response.hpp"
+
 #include <algorithm>
 
 namespace lumen::client::oauth {
@@ -46,16 +48,7 @@ client_credentials parse_registration_response(int status, std::string_view body
   boost::system::error_code ec;
   auto value = json::parse(body, ec);
   const json::object* doc = !ec && value.is_object() ? &value.as_object() : nullptr;
-  if (status / 100 != 2) {
-    std::string message = "dynamic client registration failed: HTTP " + std::to_string(status);
-    std::optional<json::value> data;
-    if (doc) {
-      if (auto e = get_string(*doc, "error")) message += " (" + std::string(*e) + ")";
-      if (auto d = get_string(*doc, "error_description")) message += ": " + std::string(*d);
-      data = *doc;
-    }
-    throw client_error(error_kind::authorization_failed, message, std::nullopt, std::move(data), status);
-  }
+  if (status / 100 != 2) throw detail::oauth_error_response("dynamic client registration", status, doc);
   if (!doc) throw client_error(error_kind::authorization_failed, "the registration response is not a JSON object");
   auto id = get_string(*doc, "client_id");
   if (!id || id->empty()) {

@@ -1,8 +1,10 @@
 // Token endpoint requests (OAuth 2.1 §3.2, client authentication §2.4) and responses (§3.2.3-4).
 #include <lumen/client/errors.hpp>
-#include <lumen/client/oauth/base64.hpp>
 #include <lumen/client/oauth/token.hpp>
 #include <lumen/json.hpp>
+#include <lumen/protocol/content.hpp>
+
+#include "error_response.hpp"
 
 #include <cctype>
 
@@ -43,7 +45,7 @@ token_request make_token_request(form_fields fields, const client_credentials& c
   if (method == "client_secret_basic") {
     // RFC 6749 §2.3.1: both parts form-encoded before they are joined and base64-encoded.
     auto credentials = form_encode_component(client.client_id) + ":" + form_encode_component(client.client_secret);
-    request.headers.emplace_back("Authorization", "Basic " + base64_encode(credentials));
+    request.headers.emplace_back("Authorization", "Basic " + protocol::base64_encode(credentials));
   } else {
     fields.emplace_back("client_id", client.client_id);
     if (method == "client_secret_post") fields.emplace_back("client_secret", client.client_secret);
@@ -56,16 +58,7 @@ token_set parse_token_response(int status, std::string_view body) {
   boost::system::error_code ec;
   auto value = json::parse(body, ec);
   const json::object* doc = !ec && value.is_object() ? &value.as_object() : nullptr;
-  if (status / 100 != 2) {
-    std::string message = "the token request failed: HTTP " + std::to_string(status);
-    std::optional<json::value> data;
-    if (doc) {
-      if (auto e = get_string(*doc, "error")) message += " (" + std::string(*e) + ")";
-      if (auto d = get_string(*doc, "error_description")) message += ": " + std::string(*d);
-      data = *doc;
-    }
-    throw client_error(error_kind::authorization_failed, message, std::nullopt, std::move(data), status);
-  }
+  if (status / 100 != 2) throw detail::oauth_error_response("the token request", status, doc);
   if (!doc) throw client_error(error_kind::authorization_failed, "the token response is not a JSON object");
   auto access_token = get_string(*doc, "access_token");
   if (!access_token || access_token->empty()) {

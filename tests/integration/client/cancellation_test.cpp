@@ -1,6 +1,7 @@
 // Cancellation on the wire, over stdio and Streamable HTTP: cancelling a request sends
 // notifications/cancelled with that request's id and the caller's reason (a timeout sends one
 // too), the call fails promptly, and Lumen's own server sees both in the handler's request context.
+#include "../../support/expect_client_error.hpp"
 #include "cancellable_server.hpp"
 #include "fake_server.hpp"
 #include "scripted_http_server.hpp"
@@ -78,16 +79,7 @@ struct sent_ids {
   }
 };
 
-template <class F>
-client_error expect_client_error(F&& f) {
-  try {
-    f();
-  } catch (const client_error& e) {
-    return e;
-  }
-  ADD_FAILURE() << "no client_error was thrown";
-  return client_error(error_kind::protocol_error, "none");
-}
+using test::expect_client_error;
 
 // ---- Lumen's own server observes the cancellation in its request context ----------------------
 

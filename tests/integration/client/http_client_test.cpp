@@ -2,6 +2,7 @@
 // SSE answers, answers with the wrong id, cut streams (a request's or the standalone GET stream,
 // resumed with Last-Event-ID after `retry`, or failed when they cannot be), expired sessions
 // (re-initialized), headers, DELETE on close, and timeouts.
+#include "../../support/expect_client_error.hpp"
 #include "scripted_http_server.hpp"
 
 #include <lumen/client/client.hpp>
@@ -22,16 +23,7 @@ using client::error_kind;
 using test::http_connection;
 using test::http_request;
 
-template <class F>
-client_error expect_client_error(F&& f) {
-  try {
-    f();
-  } catch (const client_error& e) {
-    return e;
-  }
-  ADD_FAILURE() << "no client_error was thrown";
-  return client_error(error_kind::protocol_error, "none");
-}
+using test::expect_client_error;
 
 // Answers initialize (session "s1") and notifications; everything else goes to `other`.
 test::scripted_http_server::handler basic(std::function<void(const http_request&, http_connection&)> other,

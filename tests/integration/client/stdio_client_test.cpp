@@ -1,5 +1,6 @@
 // The client over stdio, with real processes and pipes: every client feature against Lumen's
 // feature_tour server, and clear errors (not hangs) from servers that misbehave.
+#include "../../support/expect_client_error.hpp"
 #include "fake_server.hpp"
 
 #include <lumen/client/client.hpp>
@@ -47,16 +48,7 @@ bool has_named(const json::array& items, std::string_view key, std::string_view 
   return false;
 }
 
-template <class F>
-client_error expect_client_error(F&& f) {
-  try {
-    f();
-  } catch (const client_error& e) {
-    return e;
-  }
-  ADD_FAILURE() << "no client_error was thrown";
-  return client_error(error_kind::protocol_error, "none");
-}
+using test::expect_client_error;
 
 TEST(StdioClient, ConnectNegotiatesTheLatestRevision) {
   auto c = tour();

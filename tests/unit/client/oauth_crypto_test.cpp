@@ -1,5 +1,5 @@
-// SHA-256 (FIPS 180-2 appendix vectors and block-boundary lengths), base64 / base64url (RFC 4648
-// §10) and PKCE S256 (RFC 7636 appendix B).
+// SHA-256 (FIPS 180-2 appendix vectors and block-boundary lengths), base64url (RFC 4648
+// §5, §10) and PKCE S256 (RFC 7636 appendix B).
 #include <lumen/client/oauth/base64.hpp>
 #include <lumen/client/oauth/pkce.hpp>
 #include <lumen/client/oauth/sha256.hpp>
@@ -48,23 +48,12 @@ TEST(Sha256, IncrementalUpdatesEqualOneShot) {
   }
 }
 
-TEST(Base64, Rfc4648Vectors) {
-  EXPECT_EQ(base64_encode(""), "");
-  EXPECT_EQ(base64_encode("f"), "Zg==");
-  EXPECT_EQ(base64_encode("fo"), "Zm8=");
-  EXPECT_EQ(base64_encode("foo"), "Zm9v");
-  EXPECT_EQ(base64_encode("foob"), "Zm9vYg==");
-  EXPECT_EQ(base64_encode("fooba"), "Zm9vYmE=");
-  EXPECT_EQ(base64_encode("foobar"), "Zm9vYmFy");
-}
-
 TEST(Base64Url, UnpaddedWithUrlAlphabet) {
   EXPECT_EQ(base64url_encode(""), "");
   EXPECT_EQ(base64url_encode("f"), "Zg");
   EXPECT_EQ(base64url_encode("fo"), "Zm8");
   EXPECT_EQ(base64url_encode("foobar"), "Zm9vYmFy");
   // 0xfb 0xff: '+' and '/' in base64, '-' and '_' in base64url.
-  EXPECT_EQ(base64_encode("\xfb\xff"), "+/8=");
   EXPECT_EQ(base64url_encode("\xfb\xff"), "-_8");
 }
 

@@ -4,6 +4,7 @@
 #include <lumen/client/oauth/base64.hpp>
 #include <lumen/client/oauth/registration.hpp>
 #include <lumen/client/oauth/token.hpp>
+#include <lumen/protocol/content.hpp>
 #include <lumen/json.hpp>
 
 #include <gtest/gtest.h>
@@ -25,7 +26,7 @@ TEST(TokenRequest, ClientSecretBasic) {
   ASSERT_EQ(request.headers.size(), 1u);
   EXPECT_EQ(request.headers[0].first, "Authorization");
   // RFC 6749 §2.3.1: each part form-encoded, then "id:secret" in base64.
-  EXPECT_EQ(request.headers[0].second, "Basic " + base64_encode("id%3A1:s+p"));
+  EXPECT_EQ(request.headers[0].second, "Basic " + protocol::base64_encode("id%3A1:s+p"));
 }
 
 TEST(TokenRequest, ClientSecretPost) {
