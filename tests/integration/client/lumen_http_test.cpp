@@ -17,11 +17,35 @@
 #include <csignal>
 #include <future>
 #include <mutex>
+#include <optional>
 
 namespace lumen {
 namespace {
 
 using namespace std::chrono_literals;
+
+// The URIs of the notifications/resources/updated a client receives, in order.
+class resource_updates {
+ public:
+  explicit resource_updates(client::client& c) {
+    c.on_resource_updated([this](const std::string& uri) {
+      std::lock_guard lock(mutex_);
+      uris_.push_back(uri);
+      cv_.notify_all();
+    });
+  }
+  /// The first URI, waiting at most `timeout` for it.
+  std::optional<std::string> wait_first(std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mutex_);
+    if (!cv_.wait_for(lock, timeout, [&] { return !uris_.empty(); })) return std::nullopt;
+    return uris_.front();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::vector<std::string> uris_;
+};
 
 class LumenClientOverHttp : public ::testing::Test {
  protected:
@@ -114,23 +138,15 @@ TEST_F(LumenClientOverHttp, ElicitationAndRootsRequestsFromTheServer) {
 
 TEST_F(LumenClientOverHttp, ResourceUpdatesArriveOnTheStandaloneGetStream) {
   auto c = make_client();
-  std::mutex m;
-  std::condition_variable cv;
-  std::vector<std::string> updated;
-  c->on_resource_updated([&](const std::string& uri) {
-    std::lock_guard lock(m);
-    updated.push_back(uri);
-    cv.notify_all();
-  });
+  resource_updates updates(*c);
   c->connect();
   c->subscribe("lumen://readme");
   // Not tied to any request: the server sends it on the session's GET stream (or holds it
   // until the client opens that stream).
   EXPECT_EQ(c->call_tool("touch", {{"uri", "lumen://readme"}}).text(), "touched lumen://readme");
-  std::unique_lock lock(m);
-  ASSERT_TRUE(cv.wait_for(lock, 10s, [&] { return !updated.empty(); })) << "no notifications/resources/updated";
-  EXPECT_EQ(updated.front(), "lumen://readme");
-  lock.unlock();
+  auto first = updates.wait_first(10s);
+  ASSERT_TRUE(first) << "no notifications/resources/updated";
+  EXPECT_EQ(*first, "lumen://readme");
   c->close();
 }
 
@@ -197,14 +213,7 @@ TEST_F(LumenClientOverHttp, CloseDeletesTheSessionOnTheServer) {
 
 TEST_F(LumenClientOverHttp, ForgottenSessionIsReinitializedAndTheCallRetried) {
   auto c = make_client();
-  std::mutex m;
-  std::condition_variable cv;
-  std::vector<std::string> updated;
-  c->on_resource_updated([&](const std::string& uri) {
-    std::lock_guard lock(m);
-    updated.push_back(uri);
-    cv.notify_all();
-  });
+  resource_updates updates(*c);
   c->connect();
   auto first_session = c->transport().session_id();
   // The session ends behind the client's back (as when a server restarts or expires it).
@@ -219,8 +228,7 @@ TEST_F(LumenClientOverHttp, ForgottenSessionIsReinitializedAndTheCallRetried) {
   // The new session has its own standalone GET stream.
   c->subscribe("lumen://readme");
   c->call_tool("touch", {{"uri", "lumen://readme"}});
-  std::unique_lock lock(m);
-  EXPECT_TRUE(cv.wait_for(lock, 20s, [&] { return !updated.empty(); })) << "no update on the new session's stream";
+  EXPECT_TRUE(updates.wait_first(20s)) << "no update on the new session's stream";
 }
 
 TEST_F(LumenClientOverHttp, ServerDyingMidCallIsAClearErrorNotAHang) {

@@ -18,6 +18,8 @@ namespace {
 using namespace std::chrono_literals;
 using test::start_receiver;
 
+std::string url_for(std::uint16_t port) { return test::receiver_url(port, "/v1/traces"); }
+
 // Exact times (Unix ns) of the sample span, so that a wrong unit or field fails.
 constexpr std::int64_t start_ns = 1'700'000'000'123'456'789;
 constexpr std::int64_t event_ns = 1'700'000'000'223'456'789;
@@ -77,7 +79,7 @@ TEST(OtlpExport, ProtobufDecodedByOpenTelemetryJsHasEveryField) {
   ASSERT_TRUE(receiver);
   span_context parent, link, self;
   auto batch = sample_batch(parent, link, self);
-  otlp_http_exporter exporter({.url = "http://127.0.0.1:" + std::to_string(port) + "/v1/traces"});
+  otlp_http_exporter exporter({.url = url_for(port)});
   ASSERT_EQ(exporter.export_spans(batch), export_result::success);
   auto line = receiver->read_line(10s);
   ASSERT_TRUE(line);
@@ -138,7 +140,7 @@ TEST(OtlpExport, JsonEncodingHasHexIdsIntegerEnumsAndStringInt64) {
   ASSERT_TRUE(receiver);
   span_context parent, link, self;
   auto batch = sample_batch(parent, link, self);
-  otlp_http_exporter exporter({.url = "http://127.0.0.1:" + std::to_string(port) + "/v1/traces",
+  otlp_http_exporter exporter({.url = url_for(port),
                                .protocol = otlp_protocol::http_json});
   ASSERT_EQ(exporter.export_spans(batch), export_result::success);
   auto line = receiver->read_line(10s);
@@ -214,7 +216,7 @@ TEST(OtlpExport, GzipBodiesAreDecompressedByTheReceiver) {
   ASSERT_TRUE(receiver);
   span_context parent, link, self;
   auto batch = sample_batch(parent, link, self);
-  otlp_http_exporter exporter({.url = "http://127.0.0.1:" + std::to_string(port) + "/v1/traces", .gzip = true});
+  otlp_http_exporter exporter({.url = url_for(port), .gzip = true});
   ASSERT_EQ(exporter.export_spans(batch), export_result::success);
   auto v = json::parse(*receiver->read_line(10s));
   EXPECT_TRUE(v.at("gzip").as_bool());
@@ -227,14 +229,13 @@ TEST(OtlpExport, RetriesAfter503) {
   ASSERT_TRUE(receiver);
   span_context parent, link, self;
   auto batch = sample_batch(parent, link, self);
-  otlp_http_exporter exporter({.url = "http://127.0.0.1:" + std::to_string(port) + "/v1/traces",
+  otlp_http_exporter exporter({.url = url_for(port),
                                .initial_backoff = 10ms, .max_backoff = 50ms});
   ASSERT_EQ(exporter.export_spans(batch), export_result::success);
   auto v = json::parse(*receiver->read_line(10s));
   EXPECT_EQ(v.at("attempts").as_int64(), 2);
 }
 
-std::string url_for(std::uint16_t port) { return "http://127.0.0.1:" + std::to_string(port) + "/v1/traces"; }
 
 class OtlpRetryableStatus : public ::testing::TestWithParam<int> {};
 
@@ -351,7 +352,7 @@ TEST(OtlpExport, NoRetryOnOtherClientErrors) {
   ASSERT_TRUE(receiver);
   span_context parent, link, self;
   auto batch = sample_batch(parent, link, self);
-  otlp_http_exporter exporter({.url = "http://127.0.0.1:" + std::to_string(port) + "/v1/traces",
+  otlp_http_exporter exporter({.url = url_for(port),
                                .initial_backoff = 10ms, .max_backoff = 10ms});
   EXPECT_EQ(exporter.export_spans(batch), export_result::failure);
   EXPECT_EQ(json::parse(*receiver->read_line(10s)).at("rejected").as_int64(), 1);
@@ -365,7 +366,7 @@ TEST(OtlpExport, PartialSuccessIsCountedNotRetried) {
   ASSERT_TRUE(receiver);
   span_context parent, link, self;
   auto batch = sample_batch(parent, link, self);
-  otlp_http_exporter exporter({.url = "http://127.0.0.1:" + std::to_string(port) + "/v1/traces"});
+  otlp_http_exporter exporter({.url = url_for(port)});
   EXPECT_EQ(exporter.export_spans(batch), export_result::success);
   EXPECT_TRUE(receiver->read_line(10s));
   EXPECT_EQ(exporter.failed_spans(), 3u);
@@ -386,7 +387,7 @@ TEST(OtlpExport, AnUnresponsiveCollectorNeverBlocksTheApplication) {
   auto receiver = start_receiver("silent", port);
   ASSERT_TRUE(receiver);
   auto processor = std::make_shared<batch_span_processor>(
-      std::make_shared<otlp_http_exporter>(otlp_http_options{.url = "http://127.0.0.1:" + std::to_string(port) + "/v1/traces",
+      std::make_shared<otlp_http_exporter>(otlp_http_options{.url = url_for(port),
                                                              .timeout = 500ms, .max_retries = 0}),
       batch_options{.schedule_delay = 10ms, .max_queue_size = 64, .max_export_batch_size = 8});
   auto provider = tracer_provider::create({.processors = {processor}});

@@ -21,7 +21,7 @@ namespace {
 using namespace std::chrono_literals;
 using test::start_receiver;
 
-std::string endpoint(std::uint16_t port) { return "http://127.0.0.1:" + std::to_string(port) + "/v1/metrics"; }
+std::string endpoint(std::uint16_t port) { return test::receiver_url(port, "/v1/metrics"); }
 
 metric_export_options options_for(std::uint16_t port, trace::otlp_protocol protocol = trace::otlp_protocol::http_protobuf,
                                   std::chrono::milliseconds interval = std::chrono::hours(1)) {

@@ -9,8 +9,14 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace lumen::test {
+
+/// The receiver's URL for `path` (e.g. "/v1/traces").
+inline std::string receiver_url(std::uint16_t port, std::string_view path) {
+  return "http://127.0.0.1:" + std::to_string(port) + std::string(path);
+}
 
 inline std::unique_ptr<child_process> start_receiver(const std::string& mode, std::uint16_t& port) {
   using namespace std::chrono_literals;
