@@ -35,47 +35,65 @@ class request_header_carrier : public trace::text_map_carrier {
   const transport::header_fields& headers_;
 };
 
-bool known_method(std::string_view m) {
+// The method as the conventions name it: a known method (a static view), or "_OTHER".
+std::string_view convention_method(std::string_view m) {
   static constexpr std::array<std::string_view, 9> methods{"GET",     "POST",    "PUT",   "DELETE", "PATCH",
                                                            "HEAD",    "OPTIONS", "TRACE", "CONNECT"};
   for (auto k : methods) {
-    if (k == m) return true;
+    if (k == m) return k;
   }
-  return false;
+  return "_OTHER";
 }
 
+// The HTTP server span's end and its http.server.request.duration point.
 class http_scope final : public transport::http_request_scope {
  public:
-  http_scope(std::shared_ptr<runtime> owner, trace::span s, metric_attributes attrs)
-      : owner_(std::move(owner)), span_(std::move(s)), attrs_(std::move(attrs)), started_(std::chrono::steady_clock::now()) {}
+  http_scope(std::shared_ptr<runtime> owner, histogram& duration, trace::span s, std::string_view method,
+             std::string_view route)
+      : owner_(std::move(owner)),
+        duration_(duration),
+        span_(std::move(s)),
+        method_(method),
+        route_(route),
+        started_(std::chrono::steady_clock::now()) {}
 
   void finish(unsigned status) override {
     span_.set_attribute(sc::http_response_status_code, std::int64_t{status});
-    attrs_.emplace_back(std::string(sc::http_response_status_code), std::int64_t{status});
+    std::string error_type;
     if (status >= 500) {
       // 4xx is the client's error, not the server span's.
-      span_.set_attribute(sc::error_type, std::to_string(status));
+      error_type = std::to_string(status);
+      span_.set_attribute(sc::error_type, error_type);
       span_.set_status(trace::status_code::error);
-      attrs_.emplace_back(std::string(sc::error_type), std::to_string(status));
     }
     span_.end();
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
-    owner_->meter()
-        .get_histogram(sc::metric_http_server_request_duration, "s", "Duration of HTTP server requests",
-                       http_duration_boundaries())
-        .record(seconds, std::move(attrs_));
+    std::array<metric_attribute_view, 5> attributes{{{sc::http_request_method, method_},
+                                                     {sc::url_scheme, std::string_view("http")},
+                                                     {sc::http_response_status_code, std::int64_t{status}}}};
+    std::size_t n = 3;
+    if (!route_.empty()) attributes[n++] = {sc::http_route, std::string_view(route_)};
+    if (!error_type.empty()) attributes[n++] = {sc::error_type, std::string_view(error_type)};
+    duration_.record_views(seconds, std::span(attributes.data(), n));
   }
 
  private:
-  std::shared_ptr<runtime> owner_;
+  std::shared_ptr<runtime> owner_;  // keeps duration_ alive
+  histogram& duration_;
   trace::span span_;
-  metric_attributes attrs_;
+  std::string_view method_;  // static
+  std::string route_;
   std::chrono::steady_clock::time_point started_;
 };
 
 class http_observer final : public transport::http_request_observer {
  public:
-  explicit http_observer(std::shared_ptr<runtime> owner) : owner_(std::move(owner)) {}
+  explicit http_observer(std::shared_ptr<runtime> owner)
+      : owner_(std::move(owner)),
+        duration_(owner_->mode() == telemetry_mode::full
+                      ? &owner_->meter().get_histogram(sc::metric_http_server_request_duration, "s",
+                                                       "Duration of HTTP server requests", http_duration_boundaries())
+                      : nullptr) {}
 
   std::shared_ptr<transport::http_request_scope> start(transport::http_request& req, std::string_view route,
                                                        std::string_view server_address,
@@ -89,21 +107,17 @@ class http_observer final : public transport::http_request_observer {
     if (owner_->mode() == telemetry_mode::propagation || !owner_->options().http_server_spans) {
       // No HTTP span (propagation only, or HTTP spans left to an instrumented layer in front):
       // the header context is the ambient context as it came.
-      if (incoming.span.is_valid()) {
-        req.ambient_traceparent = trace::format_traceparent(incoming.span);
-        req.ambient_tracestate = incoming.span.trace_state().to_header(512);
-      }
+      if (incoming.span.is_valid()) req.ambient_context = std::move(incoming.span);
       return nullptr;
     }
-    const bool known = known_method(req.method);
-    std::string method = known ? req.method : std::string("_OTHER");
+    const std::string_view method = convention_method(req.method);
     trace::span_options o;
     o.kind = trace::span_kind::server;
     o.parent = incoming.span;
     o.root = !incoming.span.is_valid();
     o.attributes.reserve(10);
-    o.attributes.emplace_back(trace::static_key(sc::http_request_method), method);
-    if (!known) o.attributes.emplace_back(trace::static_key(sc::http_request_method_original), req.method);
+    o.attributes.emplace_back(trace::static_key(sc::http_request_method), std::string(method));
+    if (method == "_OTHER") o.attributes.emplace_back(trace::static_key(sc::http_request_method_original), req.method);
     o.attributes.emplace_back(trace::static_key(sc::url_path), std::string(req.path()));
     o.attributes.emplace_back(trace::static_key(sc::url_scheme), std::string("http"));
     if (!route.empty()) o.attributes.emplace_back(trace::static_key(sc::http_route), std::string(route));
@@ -113,21 +127,20 @@ class http_observer final : public transport::http_request_observer {
     if (!req.peer_address.empty()) o.attributes.emplace_back(trace::static_key(sc::client_address), req.peer_address);
     if (auto ua = req.header("User-Agent")) o.attributes.emplace_back(trace::static_key(sc::user_agent_original), std::string(*ua));
     // Never the raw path in the name: `{method} {route}`, or the method alone.
-    std::string name = route.empty() ? method : method + " " + std::string(route);
+    std::string name(method);
+    if (!route.empty()) {
+      name += ' ';
+      name += route;
+    }
     auto span = owner_->tracer()->start_span(name, std::move(o));
-    req.ambient_traceparent = trace::format_traceparent(span.context());
-    req.ambient_tracestate = span.context().trace_state().to_header(512);
-    // Built in place (an initializer list would copy each pair), with room for finish()'s two.
-    metric_attributes m;
-    m.reserve(5);
-    m.emplace_back(std::string(sc::http_request_method), std::move(method));
-    m.emplace_back(std::string(sc::url_scheme), std::string("http"));
-    if (!route.empty()) m.emplace_back(std::string(sc::http_route), std::string(route));
-    return std::make_shared<http_scope>(owner_, std::move(span), std::move(m));
+    // Typed: the MCP layer takes it as it is (no traceparent text to format and parse again).
+    req.ambient_context = span.context();
+    return std::make_shared<http_scope>(owner_, *duration_, std::move(span), method, route);
   }
 
  private:
   std::shared_ptr<runtime> owner_;
+  histogram* duration_;  // none in propagation mode (which makes no HTTP spans)
 };
 
 }  // namespace

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <functional>
 
 namespace lumen::telemetry {
 
@@ -23,49 +24,84 @@ std::int64_t now_unix_nano() {
       .count();
 }
 
-// A stable key for an attribute set: by name, values tagged by kind. The attributes are visited
-// in name order through an index, so the set itself is only sorted when it is stored.
-std::string attribute_key(const metric_attributes& attributes) {
-  std::array<std::size_t, 16> small{};
-  std::vector<std::size_t> large;
-  std::size_t* order = small.data();
-  if (attributes.size() > small.size()) {
-    large.resize(attributes.size());
-    order = large.data();
-  }
-  std::size_t length = 0;
-  for (std::size_t i = 0; i < attributes.size(); ++i) {
-    order[i] = i;
-    length += attributes[i].first.size() + 24;
-  }
-  // Insertion sort: stable, and no allocation for these few names.
-  for (std::size_t i = 1; i < attributes.size(); ++i) {
-    for (std::size_t j = i; j > 0 && attributes[order[j]].first < attributes[order[j - 1]].first; --j) {
-      std::swap(order[j], order[j - 1]);
+std::uint64_t mix(std::uint64_t x) noexcept {
+  // splitmix64's finaliser: spreads every input bit over the word.
+  x ^= x >> 30;
+  x *= 0xbf58476d1ce4e5b9ULL;
+  x ^= x >> 27;
+  x *= 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+std::uint64_t value_hash(const metric_value_view& v) noexcept {
+  const std::uint64_t h = std::visit(
+      [](const auto& x) -> std::uint64_t {
+        using T = std::decay_t<decltype(x)>;
+        if constexpr (std::is_same_v<T, std::string_view>) {
+          return std::hash<std::string_view>{}(x);
+        } else if constexpr (std::is_same_v<T, double>) {
+          return std::hash<double>{}(x);
+        } else {
+          return static_cast<std::uint64_t>(x);
+        }
+      },
+      v);
+  return h + v.index();
+}
+
+// Order-independent: each attribute hashed on its own, the results summed.
+std::uint64_t set_hash(std::span<const metric_attribute_view> attributes) noexcept {
+  std::uint64_t h = 0;
+  for (const auto& [key, value] : attributes) h += mix(std::hash<std::string_view>{}(key) * 31 + value_hash(value));
+  return h;
+}
+
+bool same_value(const metric_value& stored, const metric_value_view& v) noexcept {
+  if (stored.index() != v.index()) return false;
+  return std::visit(
+      [&](const auto& x) {
+        using T = std::decay_t<decltype(x)>;
+        if constexpr (std::is_same_v<T, std::string_view>) {
+          return std::get<std::string>(stored) == x;
+        } else {
+          return std::get<T>(stored) == x;
+        }
+      },
+      v);
+}
+
+bool same_set(const metric_attributes& stored, std::span<const metric_attribute_view> attributes) noexcept {
+  if (stored.size() != attributes.size()) return false;
+  for (const auto& [key, value] : attributes) {
+    bool found = false;
+    for (const auto& [k, v] : stored) {
+      if (k == key && same_value(v, value)) {
+        found = true;
+        break;
+      }
     }
+    if (!found) return false;
   }
-  std::string key;
-  key.reserve(length);
-  for (std::size_t i = 0; i < attributes.size(); ++i) {
-    const auto& [name, value] = attributes[order[i]];
-    key += name;
-    key += '\x1f';
-    key += static_cast<char>('0' + value.index());
-    std::visit(
-        [&](const auto& v) {
-          using T = std::decay_t<decltype(v)>;
-          if constexpr (std::is_same_v<T, std::string>) {
-            key += v;
-          } else if constexpr (std::is_same_v<T, bool>) {
-            key += v ? '1' : '0';
-          } else {
-            key += std::to_string(v);
-          }
-        },
-        value);
-    key += '\x1e';
+  return true;
+}
+
+metric_attributes owned_sorted(std::span<const metric_attribute_view> attributes) {
+  metric_attributes out;
+  out.reserve(attributes.size());
+  for (const auto& [key, value] : attributes) {
+    out.emplace_back(std::string(key), std::visit(
+                                           [](const auto& x) -> metric_value {
+                                             using T = std::decay_t<decltype(x)>;
+                                             if constexpr (std::is_same_v<T, std::string_view>) {
+                                               return std::string(x);
+                                             } else {
+                                               return x;
+                                             }
+                                           },
+                                           value));
   }
-  return key;
+  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  return out;
 }
 
 }  // namespace
@@ -77,32 +113,53 @@ histogram::histogram(std::string name, std::string unit, std::string description
       boundaries_(std::move(boundaries)),
       start_unix_nano_(now_unix_nano()) {}
 
-void histogram::record(double value, metric_attributes attributes) {
-  std::string key = attribute_key(attributes);
+void histogram::record(double value, const metric_attributes& attributes) {
+  std::array<metric_attribute_view, 16> small;
+  std::vector<metric_attribute_view> large;
+  std::span<metric_attribute_view> views(small.data(), attributes.size());
+  if (attributes.size() > small.size()) {
+    large.resize(attributes.size());
+    views = large;
+  }
+  for (std::size_t i = 0; i < attributes.size(); ++i) {
+    views[i].key = attributes[i].first;
+    views[i].value = std::visit([](const auto& x) -> metric_value_view { return x; }, attributes[i].second);
+  }
+  record_views(value, views);
+}
+
+void histogram::record_views(double value, std::span<const metric_attribute_view> attributes) {
+  const std::uint64_t hash = set_hash(attributes);
   auto bucket = static_cast<std::size_t>(std::lower_bound(boundaries_.begin(), boundaries_.end(), value) -
                                          boundaries_.begin());
   std::lock_guard lock(mutex_);
-  auto [it, inserted] = points_.try_emplace(std::move(key));
-  histogram_point& p = it->second;
-  if (inserted) {
-    std::stable_sort(attributes.begin(), attributes.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-    p.attributes = std::move(attributes);
-    p.bucket_counts.assign(boundaries_.size() + 1, 0);
-    p.min = value;
-    p.max = value;
+  histogram_point* p = nullptr;
+  for (auto [it, end] = points_.equal_range(hash); it != end; ++it) {
+    if (same_set(it->second.attributes, attributes)) {
+      p = &it->second;
+      break;
+    }
   }
-  ++p.count;
-  p.sum += value;
-  p.min = std::min(p.min, value);
-  p.max = std::max(p.max, value);
-  ++p.bucket_counts[bucket];
+  if (!p) {
+    p = &points_.emplace(hash, histogram_point{})->second;
+    p->attributes = owned_sorted(attributes);
+    p->bucket_counts.assign(boundaries_.size() + 1, 0);
+    p->min = value;
+    p->max = value;
+  }
+  ++p->count;
+  p->sum += value;
+  p->min = std::min(p->min, value);
+  p->max = std::max(p->max, value);
+  ++p->bucket_counts[bucket];
 }
 
 std::vector<histogram_point> histogram::points() const {
   std::lock_guard lock(mutex_);
   std::vector<histogram_point> out;
   out.reserve(points_.size());
-  for (const auto& [key, p] : points_) out.push_back(p);
+  for (const auto& [hash, p] : points_) out.push_back(p);
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.attributes < b.attributes; });
   return out;
 }
 

@@ -9,6 +9,7 @@
 
 #include <boost/core/demangle.hpp>
 
+#include <array>
 #include <chrono>
 #include <typeinfo>
 
@@ -23,32 +24,46 @@ trace::attribute to_trace_attribute(std::string_view key, const operation_attrib
   return std::visit([&](const auto& x) { return trace::attribute(trace::static_key(key), trace::attribute_value(x)); }, v);
 }
 
-metric_attributes metric_attributes_of(const operation_description& d, const operation_outcome* outcome) {
-  metric_attributes m;
-  m.reserve(8);
+// The operation's metric attributes, as views of its description and outcome: never the session
+// id or the request id (cardinality).
+std::size_t metric_attributes_of(const operation_description& d, const operation_outcome* outcome,
+                                 std::array<metric_attribute_view, 10>& out) {
+  std::size_t n = 0;
   for (const auto& [k, v] : d.attributes) {
-    // Never the session id or the request id on metrics (cardinality).
+    if (n + 2 >= out.size()) break;
     if (k == sc::mcp_method_name || k == sc::gen_ai_tool_name || k == sc::gen_ai_prompt_name ||
         k == sc::mcp_protocol_version || k == sc::network_transport || k == sc::gen_ai_operation_name) {
-      m.emplace_back(std::string(k), std::visit([](const auto& x) { return metric_value(x); }, v));
+      out[n++] = {k, std::visit([](const auto& x) -> metric_value_view {
+                    if constexpr (std::is_same_v<std::decay_t<decltype(x)>, std::string>) {
+                      return std::string_view(x);
+                    } else {
+                      return x;
+                    }
+                  }, v)};
     }
   }
   if (outcome && outcome->is_error()) {
-    m.emplace_back(std::string(sc::error_type), outcome->error_type);
-    if (!outcome->rpc_status_code.empty()) m.emplace_back(std::string(sc::rpc_response_status_code), outcome->rpc_status_code);
+    out[n++] = {sc::error_type, std::string_view(outcome->error_type)};
+    if (!outcome->rpc_status_code.empty()) out[n++] = {sc::rpc_response_status_code, std::string_view(outcome->rpc_status_code)};
   }
-  return m;
+  return n;
+}
+
+// Propagation mode records no metrics, so it makes no histograms either.
+histogram* duration_histogram(runtime& owner, std::string_view name) {
+  if (owner.mode() != telemetry_mode::full) return nullptr;
+  return &owner.meter().get_histogram(name, "s", "Duration of MCP operations", mcp_duration_boundaries());
 }
 
 class mcp_scope final : public server::operation_scope {
  public:
   mcp_scope(std::shared_ptr<runtime> owner, trace::span s, trace::baggage bag, operation_description d,
-            std::string_view metric_name)
+            histogram* duration)
       : owner_(std::move(owner)),
         span_(std::move(s)),
         baggage_(std::move(bag)),
         description_(std::move(d)),
-        metric_name_(metric_name),
+        duration_(duration),
         started_(std::chrono::steady_clock::now()) {}
 
   std::shared_ptr<void> activate() override {
@@ -79,11 +94,11 @@ class mcp_scope final : public server::operation_scope {
       }
     }
     span_.end();
-    if (owner_->mode() != telemetry_mode::full) return;  // propagation records nothing, metrics included
+    if (!duration_) return;  // propagation records nothing, metrics included
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
-    owner_->meter()
-        .get_histogram(metric_name_, "s", "Duration of MCP operations", mcp_duration_boundaries())
-        .record(seconds, metric_attributes_of(description_, outcome ? &*outcome : nullptr));
+    std::array<metric_attribute_view, 10> attributes;
+    const std::size_t n = metric_attributes_of(description_, outcome ? &*outcome : nullptr, attributes);
+    duration_->record_views(seconds, std::span(attributes.data(), n));
   }
 
   void inject(json::object& meta) const override {
@@ -98,7 +113,7 @@ class mcp_scope final : public server::operation_scope {
   trace::span span_;
   trace::baggage baggage_;
   operation_description description_;
-  std::string_view metric_name_;
+  histogram* duration_;  // owner_'s; none in propagation mode
   std::chrono::steady_clock::time_point started_;
   std::string exception_type_;
   bool finished_ = false;
@@ -106,7 +121,10 @@ class mcp_scope final : public server::operation_scope {
 
 class mcp_server_observer final : public server::operation_observer {
  public:
-  explicit mcp_server_observer(std::shared_ptr<runtime> owner) : owner_(std::move(owner)) {}
+  explicit mcp_server_observer(std::shared_ptr<runtime> owner)
+      : owner_(std::move(owner)),
+        server_duration_(duration_histogram(*owner_, sc::metric_mcp_server_operation_duration)),
+        client_duration_(duration_histogram(*owner_, sc::metric_mcp_client_operation_duration)) {}
 
   std::shared_ptr<server::operation_scope> start_incoming(const server::session& s, const jsonrpc::message& m,
                                                           const server::inbound_context& origin) override {
@@ -130,8 +148,8 @@ class mcp_server_observer final : public server::operation_observer {
       trace::json_carrier carrier(*meta);
       trace::default_propagator()->extract(carrier, from_meta);
     }
-    trace::span_context ambient;
-    if (!origin.ambient_traceparent.empty()) {
+    trace::span_context ambient = origin.ambient;
+    if (!ambient.is_valid() && !origin.ambient_traceparent.empty()) {
       if (auto parsed = trace::parse_traceparent(origin.ambient_traceparent, origin.ambient_tracestate)) ambient = *parsed;
     }
     auto decision = decide_parent_and_link(from_meta.span, ambient);
@@ -143,8 +161,7 @@ class mcp_server_observer final : public server::operation_observer {
     if (owner_->mode() == telemetry_mode::propagation) {
       // Record nothing; pass the incoming context through unchanged.
       return std::make_shared<mcp_scope>(owner_, trace::span::non_recording(decision.parent),
-                                         std::move(from_meta.baggage), std::move(description),
-                                         sc::metric_mcp_server_operation_duration);
+                                         std::move(from_meta.baggage), std::move(description), server_duration_);
     }
 
     trace::span_options options;
@@ -163,7 +180,7 @@ class mcp_server_observer final : public server::operation_observer {
     }
     auto span = owner_->tracer()->start_span(description.name, std::move(options));
     return std::make_shared<mcp_scope>(owner_, std::move(span), std::move(from_meta.baggage), std::move(description),
-                                       sc::metric_mcp_server_operation_duration);
+                                       server_duration_);
   }
 
   std::shared_ptr<server::operation_scope> start_outgoing(const server::session& s, jsonrpc::request& request,
@@ -182,7 +199,7 @@ class mcp_server_observer final : public server::operation_observer {
                            ? trace::span::non_recording(options.parent.value_or(trace::span_context{}))
                            : owner_->tracer()->start_span(description.name, std::move(options));
     auto scope = std::make_shared<mcp_scope>(owner_, std::move(span), trace::baggage{}, std::move(description),
-                                             sc::metric_mcp_client_operation_duration);
+                                             client_duration_);
     // Keep every other _meta member (e.g. progressToken) intact.
     json::object meta;
     if (auto const* existing = get_object(request.params, "_meta")) meta = *existing;
@@ -200,11 +217,13 @@ class mcp_server_observer final : public server::operation_observer {
     owner_->meter()
         .get_histogram(sc::metric_mcp_server_session_duration, "s", "Duration of MCP server sessions",
                        mcp_duration_boundaries())
-        .record(std::chrono::duration<double>(end.duration).count(), std::move(attributes));
+        .record(std::chrono::duration<double>(end.duration).count(), attributes);
   }
 
  private:
   std::shared_ptr<runtime> owner_;
+  histogram* server_duration_;  // owner_'s (none in propagation mode)
+  histogram* client_duration_;
 };
 
 }  // namespace

@@ -113,6 +113,7 @@ struct mcp_endpoint::impl {
     // The ambient trace context travels with every message to the session (and its observer).
     o.ambient_traceparent = std::move(req.ambient_traceparent);
     o.ambient_tracestate = std::move(req.ambient_tracestate);
+    o.ambient = std::move(req.ambient_context);
     o.peer_address = req.peer_address;
     o.peer_port = req.peer_port;
     return o;

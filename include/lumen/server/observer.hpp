@@ -25,6 +25,8 @@ struct inbound_context {
   /// TRACEPARENT on stdio); empty when there is none.
   std::string ambient_traceparent;
   std::string ambient_tracestate;
+  /// The ambient context already parsed (when valid it wins over the text fields).
+  trace::span_context ambient;
   /// Why the ambient context exists: "transport" (HTTP or host span) or "environment".
   std::string_view ambient_kind = "transport";
   /// The peer, when known (`client.address`, `client.port`).

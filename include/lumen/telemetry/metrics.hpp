@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -20,6 +21,14 @@ namespace lumen::telemetry {
 using metric_value = std::variant<std::string, bool, std::int64_t, double>;
 /// An attribute set; order does not matter (it is normalised by key).
 using metric_attributes = std::vector<std::pair<std::string, metric_value>>;
+
+/// A view of one attribute, for recording without building an attribute set: the hot path, where
+/// a known series is found without allocating (the set is copied only for a new series).
+using metric_value_view = std::variant<std::string_view, bool, std::int64_t, double>;
+struct metric_attribute_view {
+  std::string_view key;
+  metric_value_view value;
+};
 
 /// Bucket boundaries the conventions give for MCP durations (seconds).
 const std::vector<double>& mcp_duration_boundaries();
@@ -41,7 +50,9 @@ class histogram {
  public:
   histogram(std::string name, std::string unit, std::string description, std::vector<double> boundaries);
 
-  void record(double value, metric_attributes attributes);
+  void record(double value, const metric_attributes& attributes);
+  /// The same, from views (order does not matter here either).
+  void record_views(double value, std::span<const metric_attribute_view> attributes);
 
   const std::string& name() const noexcept { return name_; }
   const std::string& unit() const noexcept { return unit_; }
@@ -49,6 +60,7 @@ class histogram {
   const std::vector<double>& boundaries() const noexcept { return boundaries_; }
   /// Start of the cumulative window (Unix nanoseconds).
   std::int64_t start_unix_nano() const noexcept { return start_unix_nano_; }
+  /// The points, ordered by attribute set.
   std::vector<histogram_point> points() const;
 
  private:
@@ -56,7 +68,9 @@ class histogram {
   std::vector<double> boundaries_;
   std::int64_t start_unix_nano_;
   mutable std::mutex mutex_;
-  std::map<std::string, histogram_point> points_;  // keyed by the normalised attribute set
+  // Keyed by an order-independent hash of the attribute set; a hash shared by two sets is told
+  // apart by comparing the sets.
+  std::multimap<std::uint64_t, histogram_point> points_;
 };
 
 /// Owns the histograms of a process (one per name).

@@ -3,6 +3,8 @@
 // implements the channel; a host framework can implement it to mount Lumen's endpoint.
 #pragma once
 
+#include <lumen/trace/span_context.hpp>
+
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -29,6 +31,9 @@ struct http_request {
   /// parent/link rule.
   std::string ambient_traceparent;
   std::string ambient_tracestate;
+  /// The same context already parsed: Lumen's own HTTP observer sets this (a context it holds
+  /// typed need not go through W3C text and back). When valid, it wins over the text fields.
+  trace::span_context ambient_context;
 
   /// The first header `name` (case-insensitive).
   std::optional<std::string_view> header(std::string_view name) const;

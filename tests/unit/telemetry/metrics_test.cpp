@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <thread>
 
 namespace lumen::telemetry {
@@ -33,6 +34,27 @@ TEST(Histogram, AttributeSetsAreOrderIndependent) {
   std::uint64_t total = 0;
   for (const auto& p : points) total += p.count;
   EXPECT_EQ(total, 3u);
+}
+
+TEST(Histogram, ViewsAndOwnedSetsShareAPointAndValuesKeepTheirKind) {
+  histogram h("d", "s", "", mcp_duration_boundaries());
+  h.record(1, {{"a", std::string("x")}, {"b", std::int64_t{1}}});
+  const std::array<metric_attribute_view, 2> same{{{"b", std::int64_t{1}}, {"a", std::string_view("x")}}};
+  h.record_views(2, same);
+  // The string "1" is not the integer 1; and a subset is its own set.
+  const std::array<metric_attribute_view, 2> text_one{{{"a", std::string_view("x")}, {"b", std::string_view("1")}}};
+  h.record_views(3, text_one);
+  const std::array<metric_attribute_view, 1> subset{{{"a", std::string_view("x")}}};
+  h.record_views(4, subset);
+  auto points = h.points();
+  ASSERT_EQ(points.size(), 3u);
+  // Ordered by attribute set, each stored sorted by key.
+  EXPECT_EQ(points[0].attributes, (metric_attributes{{"a", std::string("x")}}));
+  EXPECT_EQ(points[0].count, 1u);
+  EXPECT_EQ(points[1].attributes, (metric_attributes{{"a", std::string("x")}, {"b", std::string("1")}}));
+  EXPECT_EQ(points[2].attributes, (metric_attributes{{"a", std::string("x")}, {"b", std::int64_t{1}}}));
+  EXPECT_EQ(points[2].count, 2u);
+  EXPECT_DOUBLE_EQ(points[2].sum, 3);
 }
 
 TEST(Histogram, ConcurrentRecordsAreAllCounted) {
