@@ -3,7 +3,7 @@
 
 #include <algorithm>
 #include <array>
-#include <functional>
+#include <cstring>
 
 namespace lumen::telemetry {
 
@@ -33,14 +33,27 @@ std::uint64_t mix(std::uint64_t x) noexcept {
   return x ^ (x >> 31);
 }
 
+// A cheap fingerprint of a string (its length and its first and last 8 bytes): the set's hash
+// only picks candidates, equality is always checked, so a string that shares both ends with
+// another only costs a comparison.
+std::uint64_t fingerprint(std::string_view s) noexcept {
+  std::uint64_t head = 0, tail = 0;
+  const std::size_t n = s.size();
+  std::memcpy(&head, s.data(), std::min<std::size_t>(n, 8));
+  if (n > 8) std::memcpy(&tail, s.data() + n - std::min<std::size_t>(n - 8, 8), std::min<std::size_t>(n - 8, 8));
+  return mix(head ^ (n << 56)) ^ tail;
+}
+
 std::uint64_t value_hash(const metric_value_view& v) noexcept {
   const std::uint64_t h = std::visit(
       [](const auto& x) -> std::uint64_t {
         using T = std::decay_t<decltype(x)>;
         if constexpr (std::is_same_v<T, std::string_view>) {
-          return std::hash<std::string_view>{}(x);
+          return fingerprint(x);
         } else if constexpr (std::is_same_v<T, double>) {
-          return std::hash<double>{}(x);
+          std::uint64_t bits;
+          std::memcpy(&bits, &x, sizeof bits);
+          return bits;
         } else {
           return static_cast<std::uint64_t>(x);
         }
@@ -52,7 +65,7 @@ std::uint64_t value_hash(const metric_value_view& v) noexcept {
 // Order-independent: each attribute hashed on its own, the results summed.
 std::uint64_t set_hash(std::span<const metric_attribute_view> attributes) noexcept {
   std::uint64_t h = 0;
-  for (const auto& [key, value] : attributes) h += mix(std::hash<std::string_view>{}(key) * 31 + value_hash(value));
+  for (const auto& [key, value] : attributes) h += mix(fingerprint(key) * 31 + value_hash(value));
   return h;
 }
 
@@ -70,12 +83,19 @@ bool same_value(const metric_value& stored, const metric_value_view& v) noexcept
       v);
 }
 
+bool same_attribute(const std::pair<std::string, metric_value>& stored, const metric_attribute_view& a) noexcept {
+  return stored.first == a.key && same_value(stored.second, a.value);
+}
+
+// Points keep their set in the order first recorded: a caller that records in a fixed order (the
+// usual case) matches position by position; any other order still matches, by search.
 bool same_set(const metric_attributes& stored, std::span<const metric_attribute_view> attributes) noexcept {
   if (stored.size() != attributes.size()) return false;
-  for (const auto& [key, value] : attributes) {
+  for (std::size_t i = 0; i < attributes.size(); ++i) {
+    if (same_attribute(stored[i], attributes[i])) continue;
     bool found = false;
-    for (const auto& [k, v] : stored) {
-      if (k == key && same_value(v, value)) {
+    for (const auto& s : stored) {
+      if (same_attribute(s, attributes[i])) {
         found = true;
         break;
       }
@@ -85,7 +105,11 @@ bool same_set(const metric_attributes& stored, std::span<const metric_attribute_
   return true;
 }
 
-metric_attributes owned_sorted(std::span<const metric_attribute_view> attributes) {
+bool key_less(const std::pair<std::string, metric_value>& a, const std::pair<std::string, metric_value>& b) {
+  return a.first < b.first;
+}
+
+metric_attributes owned(std::span<const metric_attribute_view> attributes) {
   metric_attributes out;
   out.reserve(attributes.size());
   for (const auto& [key, value] : attributes) {
@@ -100,7 +124,6 @@ metric_attributes owned_sorted(std::span<const metric_attribute_view> attributes
                                            },
                                            value));
   }
-  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   return out;
 }
 
@@ -142,7 +165,7 @@ void histogram::record_views(double value, std::span<const metric_attribute_view
   }
   if (!p) {
     p = &points_.emplace(hash, histogram_point{})->second;
-    p->attributes = owned_sorted(attributes);
+    p->attributes = owned(attributes);
     p->bucket_counts.assign(boundaries_.size() + 1, 0);
     p->min = value;
     p->max = value;
@@ -158,7 +181,10 @@ std::vector<histogram_point> histogram::points() const {
   std::lock_guard lock(mutex_);
   std::vector<histogram_point> out;
   out.reserve(points_.size());
-  for (const auto& [hash, p] : points_) out.push_back(p);
+  for (const auto& [hash, p] : points_) {
+    out.push_back(p);
+    std::stable_sort(out.back().attributes.begin(), out.back().attributes.end(), key_less);
+  }
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.attributes < b.attributes; });
   return out;
 }

@@ -1,15 +1,16 @@
 // Lumen's HTTP/1.1 server on Boost.Beast.
 #include <lumen/transport/http_server.hpp>
 
+#include "http_request_reader.hpp"
+
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/status.hpp>
 
 #include <algorithm>
 #include <atomic>
@@ -277,14 +278,8 @@ class connection final : public live_connection, public std::enable_shared_from_
     if (ec) return reject(400, "Bad Request: malformed HTTP request");
     begin_response();
 
-    auto msg = parser_->release();
-    const bool keep_alive = msg.keep_alive() && !server_->stopped;
-    http_request req;
-    req.method = std::string(msg.method_string());
-    req.target = std::string(msg.target());
-    req.headers.reserve(static_cast<std::size_t>(std::distance(msg.begin(), msg.end())));
-    for (const auto& f : msg) req.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
-    req.body = std::move(msg.body());
+    const bool keep_alive = parser_->keep_alive() && !server_->stopped;
+    http_request req = std::move(parser_->request());
     req.peer_address = peer_address_;
     req.peer_port = peer_port_;
 
@@ -398,7 +393,7 @@ class connection final : public live_connection, public std::enable_shared_from_
   beast::tcp_stream stream_;
   std::shared_ptr<http_server::impl> server_;
   beast::flat_buffer buffer_;
-  std::optional<http::request_parser<http::string_body>> parser_;
+  std::optional<detail::http_request_reader> parser_;
   static constexpr std::size_t max_gathered_writes = 64;
   std::deque<pending_write> queue_;
   std::vector<asio::const_buffer> gathered_;  // the buffers of the write in flight

@@ -81,6 +81,53 @@ TEST_F(HttpErrors, BodyTooLarge_Is413) {
   expect_jsonrpc_error(c.request("POST", "/mcp", post_headers, std::string(4096, ' ')), 413);
 }
 
+namespace {
+
+// A POST of `body` in chunks of at most `chunk` bytes.
+std::string chunked_post(std::uint16_t port, const std::string& body, std::size_t chunk) {
+  std::string out = "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
+                    "\r\nAccept: application/json, text/event-stream\r\nContent-Type: application/json\r\n"
+                    "Transfer-Encoding: chunked\r\n\r\n";
+  for (std::size_t at = 0; at < body.size(); at += chunk) {
+    const auto piece = body.substr(at, chunk);
+    char size[20];
+    std::snprintf(size, sizeof size, "%zx\r\n", piece.size());
+    out += size;
+    out += piece;
+    out += "\r\n";
+  }
+  return out + "0\r\n\r\n";
+}
+
+}  // namespace
+
+TEST_F(HttpErrors, ChunkedBody_IsReassembled) {
+  start();
+  http_test_client c(port());
+  c.send_raw(chunked_post(port(), initialize_body(), 7));
+  auto r = c.read();
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_TRUE(r.header("Mcp-Session-Id"));
+  EXPECT_EQ(r.json().at("result").at("protocolVersion"), "2025-11-25");
+}
+
+TEST_F(HttpErrors, ChunkedBodyTooLarge_Is413) {
+  start({}, {.max_body_bytes = 1024});
+  http_test_client c(port());
+  c.send_raw(chunked_post(port(), std::string(4096, ' '), 512));
+  expect_jsonrpc_error(c.read(), 413);
+}
+
+TEST_F(HttpErrors, ConnectionClose_IsAnsweredAndClosed) {
+  start();
+  http_test_client c(port());
+  auto h = post_headers;
+  h.emplace_back("Connection", "close");
+  auto r = c.request("POST", "/mcp", h, initialize_body());
+  EXPECT_EQ(r.status, 200u);
+  EXPECT_EQ(r.header("Connection"), "close");
+}
+
 TEST_F(HttpErrors, HeadersTooLarge_Is431) {
   start({}, {.max_header_bytes = 2048});
   http_test_client c(port());

@@ -94,6 +94,9 @@ class http_test_client {
     http::write(socket_, req);
   }
 
+  /// Sends bytes as they are (for requests a well-behaved client would not write).
+  void send_raw(std::string_view bytes) { boost::asio::write(socket_, boost::asio::buffer(bytes.data(), bytes.size())); }
+
   /// Reads a whole response (an SSE response until its stream ends).
   http_reply read() {
     namespace http = boost::beast::http;
