@@ -130,6 +130,8 @@ class connection final : public live_connection, public std::enable_shared_from_
       peer_address_ = ep.address().to_string();
       peer_port_ = ep.port();
     }
+    // write_next() first writes without waiting; a full send buffer must then say would_block.
+    stream_.socket().non_blocking(true, ec);
   }
 
   void start() { read(); }
@@ -336,42 +338,75 @@ class connection final : public live_connection, public std::enable_shared_from_
   }
 
   void write_next() {
-    if (queue_.empty()) {
-      writing_ = false;
-      return;
+    while (!queue_.empty()) {
+      writing_ = true;
+      // Everything queued goes out in one gathered write: an SSE answer's head, events and end
+      // take one system call, not one each. (A deque keeps its elements in place while it grows.)
+      writing_count_ = std::min<std::size_t>(queue_.size(), max_gathered_writes);
+      gathered_.clear();
+      std::size_t total = 0;
+      for (std::size_t i = 0; i < writing_count_; ++i) {
+        gathered_.push_back(asio::buffer(queue_[i].data));
+        total += queue_[i].data.size();
+      }
+      // Written at once when the send buffer has room (the usual case): no asynchronous
+      // operation, timer or handler dispatch for an answer the kernel takes whole.
+      beast::error_code ec;
+      std::size_t written = stream_.socket().write_some(gathered_, ec);
+      if (ec == asio::error::would_block || ec == asio::error::try_again) {
+        ec = {};
+        written = 0;
+      }
+      if (ec) return write_failed();
+      if (written < total) return write_rest(written);
+      if (!finish_written()) return;
     }
-    writing_ = true;
-    // Everything queued goes out in one gathered write: an SSE answer's head, events and end
-    // take one system call, not one each. (A deque keeps its elements in place while it grows.)
-    writing_count_ = std::min<std::size_t>(queue_.size(), max_gathered_writes);
-    gathered_.clear();
-    for (std::size_t i = 0; i < writing_count_; ++i) gathered_.push_back(asio::buffer(queue_[i].data));
+    writing_ = false;
+  }
+
+  // The rest of a gathered write the socket did not take at once, asynchronously.
+  void write_rest(std::size_t written) {
+    std::size_t skip = 0;
+    while (written > 0 && written >= gathered_[skip].size()) written -= gathered_[skip++].size();
+    gathered_.erase(gathered_.begin(), gathered_.begin() + static_cast<std::ptrdiff_t>(skip));
+    if (written > 0) gathered_.front() += written;
     // A write that makes no progress for idle_timeout means the client stopped reading.
     stream_.expires_after(server_->options.idle_timeout);
     asio::async_write(stream_, gathered_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
       // close() may have run while this write was in flight (a slow or departed client): the
       // queue is then ours to discard.
-      if (ec || self->closed_) {
-        self->writing_ = false;
-        self->queue_.clear();
-        return self->close();
-      }
-      for (std::size_t i = 0; i < self->writing_count_; ++i) {
-        auto done = std::move(self->queue_.front());
-        self->queue_.pop_front();
-        self->queued_bytes_ -= done.data.size();
-        if (done.completes) {
-          self->end_response();
-          if (!done.keep_alive || self->server_->stopped) return self->close();
-          if (!self->watching_) {
-            self->read();
-          } else {
-            self->read_after_watch_ = true;  // the pending watch read resumes reading
-          }
+      if (ec || self->closed_) return self->write_failed();
+      if (self->finish_written()) self->write_next();
+    });
+  }
+
+  void write_failed() {
+    writing_ = false;
+    queue_.clear();
+    close();
+  }
+
+  // Retires the written elements; false when the connection closed (an answer that ends it).
+  bool finish_written() {
+    for (std::size_t i = 0; i < writing_count_; ++i) {
+      auto done = std::move(queue_.front());
+      queue_.pop_front();
+      queued_bytes_ -= done.data.size();
+      if (done.completes) {
+        end_response();
+        if (!done.keep_alive || server_->stopped) {
+          writing_ = false;
+          close();
+          return false;
+        }
+        if (!watching_) {
+          read();
+        } else {
+          read_after_watch_ = true;  // the pending watch read resumes reading
         }
       }
-      self->write_next();
-    });
+    }
+    return true;
   }
 
   void close() {
