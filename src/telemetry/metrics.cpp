@@ -24,7 +24,7 @@ std::int64_t now_unix_nano() {
       .count();
 }
 
-std::uint64_t mix(std::uint64_t x) noexcept {
+inline std::uint64_t mix(std::uint64_t x) noexcept {
   // splitmix64's finaliser: spreads every input bit over the word.
   x ^= x >> 30;
   x *= 0xbf58476d1ce4e5b9ULL;
@@ -36,12 +36,17 @@ std::uint64_t mix(std::uint64_t x) noexcept {
 // A cheap fingerprint of a string (its length and its first and last 8 bytes): the set's hash
 // only picks candidates, equality is always checked, so a string that shares both ends with
 // another only costs a comparison.
-std::uint64_t fingerprint(std::string_view s) noexcept {
+inline std::uint64_t fingerprint(std::string_view s) noexcept {
   std::uint64_t head = 0, tail = 0;
   const std::size_t n = s.size();
-  std::memcpy(&head, s.data(), std::min<std::size_t>(n, 8));
-  if (n > 8) std::memcpy(&tail, s.data() + n - std::min<std::size_t>(n - 8, 8), std::min<std::size_t>(n - 8, 8));
-  return mix(head ^ (n << 56)) ^ tail;
+  if (n >= 8) {
+    // Fixed-size loads (the two may overlap): no length-dependent copy.
+    std::memcpy(&head, s.data(), 8);
+    std::memcpy(&tail, s.data() + n - 8, 8);
+  } else {
+    for (std::size_t i = 0; i < n; ++i) head |= static_cast<std::uint64_t>(static_cast<unsigned char>(s[i])) << (8 * i);
+  }
+  return mix(head ^ (static_cast<std::uint64_t>(n) << 56)) ^ tail;
 }
 
 std::uint64_t value_hash(const metric_value_view& v) noexcept {

@@ -8,7 +8,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/status.hpp>
 
@@ -29,6 +29,16 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
+// A connection's socket runs its handlers on its strand, with the executor's type known (no
+// type-erased executor to copy and wrap for every operation).
+using strand_type = asio::strand<asio::io_context::executor_type>;
+using socket_type = tcp::socket::rebind_executor<strand_type>::other;
+
+namespace {
+std::int64_t steady_now_ns() noexcept {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+}  // namespace
 
 namespace {
 
@@ -64,12 +74,17 @@ class live_connection {
   virtual ~live_connection() = default;
   /// Closes the connection on its strand (callable from any thread).
   virtual void shut() = 0;
+  /// Closes it when a read or write has waited past its deadline (steady clock, ns).
+  virtual void expire_if_due(std::int64_t now_ns) = 0;
 };
 
 struct http_server::impl : std::enable_shared_from_this<impl> {
   // One io thread: tell Asio, which then spares some of the scheduler's locking and wake-ups.
   explicit impl(http_server_options o)
-      : options(std::move(o)), io(options.threads <= 1 ? 1 : BOOST_ASIO_CONCURRENCY_HINT_DEFAULT), acceptor(io) {}
+      : options(std::move(o)),
+        io(options.threads <= 1 ? 1 : BOOST_ASIO_CONCURRENCY_HINT_DEFAULT),
+        acceptor(io),
+        sweep_timer(asio::make_strand(io)) {}
 
   http_server_options options;
   asio::io_context io;
@@ -88,6 +103,29 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
   std::mutex live_mutex;
   std::vector<std::weak_ptr<live_connection>> live;
   std::size_t prune_live_at = 64;
+  /// Idle timeouts: one timer for the server, not one per socket operation.
+  asio::steady_timer sweep_timer;
+
+  // How often the sweep runs: a timeout fires up to this late.
+  std::chrono::milliseconds sweep_interval() const {
+    auto quarter = std::chrono::duration_cast<std::chrono::milliseconds>(options.idle_timeout) / 4;
+    return std::clamp(quarter, std::chrono::milliseconds(100), std::chrono::milliseconds(1000));
+  }
+
+  void sweep() {
+    sweep_timer.expires_after(sweep_interval());
+    sweep_timer.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (ec || self->stopped) return;
+      const auto now = steady_now_ns();
+      {
+        std::lock_guard lock(self->live_mutex);
+        for (const auto& w : self->live) {
+          if (auto c = w.lock()) c->expire_if_due(now);
+        }
+      }
+      self->sweep();
+    });
+  }
 
   void track(std::weak_ptr<live_connection> c) {
     std::lock_guard lock(live_mutex);
@@ -120,24 +158,27 @@ namespace {
 // calls from other threads are posted there.
 class connection final : public live_connection, public std::enable_shared_from_this<connection> {
  public:
-  connection(tcp::socket socket, std::shared_ptr<http_server::impl> server)
-      : stream_(std::move(socket)), server_(std::move(server)) {
-    auto executor = stream_.get_executor();
-    if (auto const* s = executor.target<asio::strand<asio::io_context::executor_type>>()) strand_.emplace(*s);
+  connection(socket_type socket, std::shared_ptr<http_server::impl> server)
+      : socket_(std::move(socket)), server_(std::move(server)), strand_(socket_.get_executor()) {
     beast::error_code ec;
-    auto ep = stream_.socket().remote_endpoint(ec);
+    auto ep = socket_.remote_endpoint(ec);
     if (!ec) {
       peer_address_ = ep.address().to_string();
       peer_port_ = ep.port();
     }
     // write_next() first writes without waiting; a full send buffer must then say would_block.
-    stream_.socket().non_blocking(true, ec);
+    socket_.non_blocking(true, ec);
   }
 
   void start() { read(); }
 
   void shut() override {
-    asio::post(stream_.get_executor(), [self = shared_from_this()] { self->close(); });
+    asio::post(strand_, [self = shared_from_this()] { self->close(); });
+  }
+
+  void expire_if_due(std::int64_t now_ns) override {
+    const auto due = deadline_ns_.load(std::memory_order_relaxed);
+    if (due != 0 && due <= now_ns) shut();
   }
 
   // The response channel of one request on this connection.
@@ -215,7 +256,7 @@ class connection final : public live_connection, public std::enable_shared_from_
       // Last-Event-ID; the event store has the rest) and close. One that does not read at all
       // is cut by the write timeout.
       if (!overflowed_.exchange(true)) {
-        asio::post(stream_.get_executor(), [self = shared_from_this()] { self->enqueue("0\r\n\r\n", true, false); });
+        asio::post(strand_, [self = shared_from_this()] { self->enqueue("0\r\n\r\n", true, false); });
       }
       return false;
     }
@@ -223,13 +264,13 @@ class connection final : public live_connection, public std::enable_shared_from_
     // Already on the connection's strand (a handler answering inline) with no posted write still
     // to run: queue directly, saving a post and its allocation. Posted writes run first otherwise,
     // so bytes keep their order.
-    if (posted_writes_.load(std::memory_order_acquire) == 0 && strand_ && strand_->running_in_this_thread()) {
+    if (posted_writes_.load(std::memory_order_acquire) == 0 && strand_.running_in_this_thread()) {
       enqueue(std::move(data), completes, keep_alive);
       if (stream_start) watch_for_disconnect();
       return true;
     }
     posted_writes_.fetch_add(1, std::memory_order_acq_rel);
-    asio::post(stream_.get_executor(), [self = shared_from_this(), data = std::move(data), completes, keep_alive,
+    asio::post(strand_, [self = shared_from_this(), data = std::move(data), completes, keep_alive,
                                         stream_start]() mutable {
       self->posted_writes_.fetch_sub(1, std::memory_order_acq_rel);
       self->enqueue(std::move(data), completes, keep_alive);
@@ -245,9 +286,12 @@ class connection final : public live_connection, public std::enable_shared_from_
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(server_->options.max_header_bytes));
     parser_->body_limit(server_->options.max_body_bytes);
-    stream_.expires_after(server_->options.idle_timeout);
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+    // The next request must arrive, whole, within idle_timeout (the server's sweep enforces it).
+    arm_deadline();
+    http::async_read(socket_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      self->deadline_ns_.store(0, std::memory_order_relaxed);
+      self->on_read(ec);
+    });
   }
 
   void reject(unsigned status, std::string_view message) {
@@ -309,7 +353,7 @@ class connection final : public live_connection, public std::enable_shared_from_
     if (watching_ || closed_) return;
     watching_ = true;
     auto buf = buffer_.prepare(1024);
-    stream_.socket().async_read_some(buf, [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+    socket_.async_read_some(buf, [self = shared_from_this()](beast::error_code ec, std::size_t n) {
       self->watching_ = false;
       if (ec) return self->close();
       self->buffer_.commit(n);
@@ -331,7 +375,7 @@ class connection final : public live_connection, public std::enable_shared_from_
     // so write after the current handler has run, all in one go.
     if (flush_scheduled_) return;
     flush_scheduled_ = true;
-    asio::post(stream_.get_executor(), [self = shared_from_this()] {
+    asio::post(strand_, [self = shared_from_this()] {
       self->flush_scheduled_ = false;
       if (!self->writing_ && !self->closed_) self->write_next();
     });
@@ -352,7 +396,7 @@ class connection final : public live_connection, public std::enable_shared_from_
       // Written at once when the send buffer has room (the usual case): no asynchronous
       // operation, timer or handler dispatch for an answer the kernel takes whole.
       beast::error_code ec;
-      std::size_t written = stream_.socket().write_some(gathered_, ec);
+      std::size_t written = socket_.write_some(gathered_, ec);
       if (ec == asio::error::would_block || ec == asio::error::try_again) {
         ec = {};
         written = 0;
@@ -370,9 +414,10 @@ class connection final : public live_connection, public std::enable_shared_from_
     while (written > 0 && written >= gathered_[skip].size()) written -= gathered_[skip++].size();
     gathered_.erase(gathered_.begin(), gathered_.begin() + static_cast<std::ptrdiff_t>(skip));
     if (written > 0) gathered_.front() += written;
-    // A write that makes no progress for idle_timeout means the client stopped reading.
-    stream_.expires_after(server_->options.idle_timeout);
-    asio::async_write(stream_, gathered_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+    // A write not done within idle_timeout means the client stopped reading.
+    arm_deadline();
+    asio::async_write(socket_, gathered_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      self->deadline_ns_.store(0, std::memory_order_relaxed);
       // close() may have run while this write was in flight (a slow or departed client): the
       // queue is then ours to discard.
       if (ec || self->closed_) return self->write_failed();
@@ -413,8 +458,8 @@ class connection final : public live_connection, public std::enable_shared_from_
     if (closed_.exchange(true)) return;
     end_response();
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
-    stream_.socket().close(ec);
+    socket_.shutdown(tcp::socket::shutdown_both, ec);
+    socket_.close(ec);
     // A write in flight still refers to the front buffer; its handler clears the queue.
     if (!writing_) queue_.clear();
   }
@@ -425,7 +470,12 @@ class connection final : public live_connection, public std::enable_shared_from_
     bool keep_alive;
   };
 
-  beast::tcp_stream stream_;
+  void arm_deadline() {
+    deadline_ns_.store(steady_now_ns() + std::chrono::duration_cast<std::chrono::nanoseconds>(server_->options.idle_timeout).count(),
+                       std::memory_order_relaxed);
+  }
+
+  socket_type socket_;
   std::shared_ptr<http_server::impl> server_;
   beast::flat_buffer buffer_;
   std::optional<detail::http_request_reader> parser_;
@@ -442,7 +492,9 @@ class connection final : public live_connection, public std::enable_shared_from_
   std::atomic<bool> overflowed_{false};
   std::atomic<std::size_t> queued_bytes_{0};
   // The socket's strand (accept() makes one per connection).
-  std::optional<asio::strand<asio::io_context::executor_type>> strand_;
+  strand_type strand_;
+  // When the pending read or write times out (steady clock, ns); 0: nothing pending is timed.
+  std::atomic<std::int64_t> deadline_ns_{0};
   // Writes posted to the strand that have not run yet.
   std::atomic<std::size_t> posted_writes_{0};
   std::string peer_address_;
@@ -452,7 +504,7 @@ class connection final : public live_connection, public std::enable_shared_from_
 }  // namespace
 
 void http_server::impl::accept() {
-  acceptor.async_accept(asio::make_strand(io), [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
+  acceptor.async_accept(asio::make_strand(io), [self = shared_from_this()](beast::error_code ec, socket_type socket) {
     if (self->stopped || ec == asio::error::operation_aborted) return;
     if (!ec) {
       socket.set_option(tcp::no_delay(true), ec);
@@ -503,6 +555,7 @@ void http_server::mount(mcp_endpoint& endpoint) {
 void http_server::start() {
   if (impl_->started.exchange(true)) return;
   impl_->accept();
+  impl_->sweep();
   for (std::size_t i = 0; i < std::max<std::size_t>(1, impl_->options.threads); ++i) {
     ++impl_->running_threads;
     impl_->threads.emplace_back([self = impl_.get()] {
@@ -518,6 +571,7 @@ void http_server::stop() {
     beast::error_code ec;
     self->acceptor.close(ec);
   });
+  asio::post(impl_->sweep_timer.get_executor(), [self = impl_] { self->sweep_timer.cancel(); });
   if (impl_->started) {
     auto deadline = std::chrono::steady_clock::now() + impl_->options.shutdown_grace;
     while (impl_->responses_in_progress > 0 && std::chrono::steady_clock::now() < deadline) {

@@ -128,6 +128,19 @@ TEST_F(HttpErrors, ConnectionClose_IsAnsweredAndClosed) {
   EXPECT_EQ(r.header("Connection"), "close");
 }
 
+TEST_F(HttpErrors, IdleConnections_AreClosedAfterTheIdleTimeout) {
+  start({}, {.idle_timeout = std::chrono::seconds(1)});
+  // A request that never completes (a slow-loris client) is cut.
+  http_test_client partial(port());
+  partial.send_raw("POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\n{\"jsonrpc\"");
+  // A keep-alive connection answered once and then left idle is closed too, but not at once.
+  http_test_client idle(port());
+  EXPECT_EQ(idle.request("POST", "/mcp", post_headers, initialize_body()).status, 200u);
+  EXPECT_FALSE(idle.closed_by_peer_within(std::chrono::milliseconds(300)));
+  EXPECT_TRUE(partial.closed_by_peer_within(std::chrono::seconds(5)));
+  EXPECT_TRUE(idle.closed_by_peer_within(std::chrono::seconds(5)));
+}
+
 TEST_F(HttpErrors, HeadersTooLarge_Is431) {
   start({}, {.max_header_bytes = 2048});
   http_test_client c(port());

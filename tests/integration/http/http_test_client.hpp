@@ -97,6 +97,22 @@ class http_test_client {
   /// Sends bytes as they are (for requests a well-behaved client would not write).
   void send_raw(std::string_view bytes) { boost::asio::write(socket_, boost::asio::buffer(bytes.data(), bytes.size())); }
 
+  /// Whether the server closes the connection within `timeout` (any bytes it sends first are
+  /// discarded).
+  bool closed_by_peer_within(std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      pollfd p{socket_.native_handle(), POLLIN, 0};
+      if (::poll(&p, 1, static_cast<int>(std::max<long long>(0, left.count()))) <= 0) return false;
+      char scratch[4096];
+      boost::system::error_code ec;
+      socket_.read_some(boost::asio::buffer(scratch), ec);
+      if (ec) return true;  // eof or reset
+    }
+    return false;
+  }
+
   /// Reads a whole response (an SSE response until its stream ends).
   http_reply read() {
     namespace http = boost::beast::http;
