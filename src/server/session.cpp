@@ -195,7 +195,7 @@ void session::answer_inline(const jsonrpc::request& req, const jsonrpc::message&
 void session::handle_request(jsonrpc::request req, const inbound_context& origin,
                              std::shared_ptr<batch_reply> batch) {
   std::shared_ptr<operation_scope> scope;
-  if (auto const& observer = server_.options().observer) scope = observer->start_incoming(*this, req, origin);
+  if (auto const& observer = server_.options().observer) scope = observer->start_incoming(*this, {req.method, req.params, &req.id}, origin);
 
   if (!is_initialized() && !allowed_before_initialize(req.method)) {
     answer_inline(req,
@@ -329,7 +329,7 @@ void session::assume_initialized(std::string version, json::object client_capabi
 
 void session::handle_notification(const jsonrpc::notification& n, const inbound_context& origin) {
   std::shared_ptr<operation_scope> scope;
-  if (auto const& observer = server_.options().observer) scope = observer->start_incoming(*this, n, origin);
+  if (auto const& observer = server_.options().observer) scope = observer->start_incoming(*this, {n.method, n.params, nullptr}, origin);
   struct finish_on_exit {
     operation_scope* scope;
     ~finish_on_exit() {

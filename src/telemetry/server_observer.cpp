@@ -126,21 +126,10 @@ class mcp_server_observer final : public server::operation_observer {
         server_duration_(duration_histogram(*owner_, sc::metric_mcp_server_operation_duration)),
         client_duration_(duration_histogram(*owner_, sc::metric_mcp_client_operation_duration)) {}
 
-  std::shared_ptr<server::operation_scope> start_incoming(const server::session& s, const jsonrpc::message& m,
+  std::shared_ptr<server::operation_scope> start_incoming(const server::session& s, const server::incoming_message& m,
                                                           const server::inbound_context& origin) override {
-    std::string_view method;
-    const json::object* params = nullptr;
-    std::optional<jsonrpc::request_id> id;
-    if (auto const* r = std::get_if<jsonrpc::request>(&m)) {
-      method = r->method;
-      params = &r->params;
-      id = r->id;
-    } else if (auto const* n = std::get_if<jsonrpc::notification>(&m)) {
-      method = n->method;
-      params = &n->params;
-    } else {
-      return nullptr;
-    }
+    const std::string_view method = m.method;
+    const json::object* params = &m.params;
 
     // _meta is read once, here, where the request enters the server.
     trace::extracted_context from_meta;
@@ -155,6 +144,7 @@ class mcp_server_observer final : public server::operation_observer {
     auto decision = decide_parent_and_link(from_meta.span, ambient);
 
     std::string session_value = s.id().empty() ? std::string() : owner_->session_attribute(s.id());
+    const std::optional<jsonrpc::request_id> id = m.id ? std::optional(*m.id) : std::nullopt;
     auto description = describe_operation(method, *params, id, s.protocol_version(), session_value,
                                           origin.network_transport, owner_->options().capture_tool_arguments);
 

@@ -34,6 +34,15 @@ struct inbound_context {
   std::uint16_t peer_port = 0;
 };
 
+/// What an observer sees of an incoming request or notification: views of the message (which
+/// outlives the call), so that observing it copies nothing.
+struct incoming_message {
+  std::string_view method;
+  const json::object& params;
+  /// The request's id; nullptr for a notification.
+  const jsonrpc::request_id* id = nullptr;
+};
+
 /// One observed operation (an MCP span, in practice). Calls come from the thread handling it.
 class operation_scope {
  public:
@@ -66,7 +75,7 @@ class operation_observer {
  public:
   virtual ~operation_observer() = default;
   /// An incoming request or notification entering the server (before dispatch).
-  virtual std::shared_ptr<operation_scope> start_incoming(const session& s, const jsonrpc::message& m,
+  virtual std::shared_ptr<operation_scope> start_incoming(const session& s, const incoming_message& m,
                                                           const inbound_context& origin) = 0;
   /// A request the server sends to the client (sampling, elicitation, roots, ping), on behalf of
   /// `parent` when a handler sends it. `request.params` may be modified (e.g. `_meta` injection).

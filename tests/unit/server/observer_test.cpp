@@ -55,15 +55,9 @@ class recording_observer : public operation_observer {
     std::size_t index_;
   };
 
-  std::shared_ptr<operation_scope> start_incoming(const session&, const jsonrpc::message& m,
+  std::shared_ptr<operation_scope> start_incoming(const session&, const incoming_message& m,
                                                   const inbound_context& origin) override {
-    std::string method = std::visit(
-        [](const auto& msg) -> std::string {
-          if constexpr (requires { msg.method; }) return msg.method;
-          return "";
-        },
-        m);
-    return add({method, "in", std::string(origin.network_transport), origin.ambient_traceparent});
+    return add({std::string(m.method), "in", std::string(origin.network_transport), origin.ambient_traceparent});
   }
 
   std::shared_ptr<operation_scope> start_outgoing(const session&, jsonrpc::request& request,
