@@ -274,7 +274,8 @@ TEST(OtlpProtobuf, SpanFieldsEventsLinksAndStatus) {
 TEST(OtlpProtobuf, RootSpanHasNoParentAndLocalFlags) {
   batch spans;
   spans.push_back(make_span("root", {}));
-  auto decoded = decode_spans(encode_otlp_protobuf(spans));
+  const std::string body = encode_otlp_protobuf(spans);
+  auto decoded = decode_spans(body);
   ASSERT_EQ(decoded.size(), 1u);
   EXPECT_TRUE(all(decoded[0].bytes, 4).empty());
   EXPECT_TRUE(all(decoded[0].bytes, 9).empty());
