@@ -4,7 +4,6 @@
 #include <lumen/trace/span_data.hpp>
 
 #include <algorithm>
-#include <map>
 #include <memory>
 #include <utility>
 #include <vector>
@@ -13,23 +12,39 @@ namespace lumen::trace::detail {
 
 using scope_group = std::pair<const instrumentation_scope*, std::vector<const span_data*>>;
 
-// Calls fn(resource*, vector<scope_group>) per resource, keeping first-seen order.
+// Calls fn(resource*, vector<scope_group>) per resource, keeping first-seen order. A batch holds
+// a handful of resources and scopes (usually one of each), so linear searches beat a map, and the
+// common case of one group costs two allocations.
 template <class Fn>
 void for_each_group(const std::vector<std::unique_ptr<span_data>>& spans, Fn fn) {
-  std::vector<const resource*> resources;
-  std::map<const resource*, std::vector<scope_group>> groups;
+  std::vector<std::pair<const resource*, std::vector<scope_group>>> groups;
+  std::vector<const span_data*>* last = nullptr;  // the group of the previous span
+  const resource* last_resource = nullptr;
+  const instrumentation_scope* last_scope = nullptr;
   for (const auto& s : spans) {
     const resource* r = s->resource.get();
-    auto& scopes = groups[r];
-    if (scopes.empty()) resources.push_back(r);
-    auto it = std::find_if(scopes.begin(), scopes.end(), [&](const auto& p) { return p.first == s->scope.get(); });
-    if (it == scopes.end()) {
-      scopes.push_back({s->scope.get(), {}});
-      it = scopes.end() - 1;
+    const instrumentation_scope* scope = s->scope.get();
+    if (!last || r != last_resource || scope != last_scope) {
+      auto g = std::find_if(groups.begin(), groups.end(), [&](const auto& e) { return e.first == r; });
+      if (g == groups.end()) {
+        groups.emplace_back(r, std::vector<scope_group>());
+        g = groups.end() - 1;
+      }
+      auto& scopes = g->second;
+      auto it = std::find_if(scopes.begin(), scopes.end(), [&](const auto& p) { return p.first == scope; });
+      if (it == scopes.end()) {
+        scopes.push_back({scope, {}});
+        it = scopes.end() - 1;
+        // Most batches are one group: size it once.
+        if (groups.size() == 1 && scopes.size() == 1) it->second.reserve(spans.size());
+      }
+      last = &it->second;
+      last_resource = r;
+      last_scope = scope;
     }
-    it->second.push_back(s.get());
+    last->push_back(s.get());
   }
-  for (const resource* r : resources) fn(r, groups[r]);
+  for (const auto& [r, scopes] : groups) fn(r, scopes);
 }
 
 }  // namespace lumen::trace::detail

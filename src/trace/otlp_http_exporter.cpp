@@ -2,6 +2,8 @@
 // exponential backoff and jitter on 429/502/503/504 (honouring Retry-After), gzip on request.
 #include <lumen/trace/otlp.hpp>
 
+#include <lumen/trace/detail/protobuf_writer.hpp>
+
 #include <lumen/json.hpp>
 #include <lumen/log.hpp>
 #include <lumen/trace/env.hpp>
@@ -61,9 +63,9 @@ std::optional<std::string> first_env(std::initializer_list<const char*> names) {
 }
 
 #ifdef LUMEN_HAVE_ZLIB
-std::string gzip(const std::string& in) {
+std::string gzip(std::string_view in) {
   z_stream z{};
-  if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK) return in;
+  if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK) return std::string(in);
   std::string out(deflateBound(&z, static_cast<uLong>(in.size())), '\0');
   z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
   z.avail_in = static_cast<uInt>(in.size());
@@ -305,7 +307,16 @@ export_result otlp_http_exporter::export_spans_until(const std::vector<std::uniq
                                                      std::chrono::steady_clock::time_point deadline) {
   if (batch.empty()) return export_result::success;
   const bool json_body = client_.options().protocol == otlp_protocol::http_json;
-  auto response = client_.post(json_body ? encode_otlp_json(batch) : encode_otlp_protobuf(batch), json_body, deadline);
+  std::optional<std::string> response;
+  if (json_body) {
+    response = client_.post(encode_otlp_json(batch), json_body, deadline);
+  } else {
+    detail::encode_otlp_protobuf(batch, body_);
+    response = client_.post_view(body_.view(), json_body, deadline);
+    // Keep a batch's worth of storage, not the peak of an unusually large one.
+    constexpr std::size_t kept_capacity = 4u << 20;
+    if (body_.capacity() > kept_capacity) body_.release();
+  }
   if (!response) {
     failed_ += batch.size();
     log::write(log::level::error, "dropped " + std::to_string(batch.size()) + " spans");
@@ -321,12 +332,32 @@ export_result otlp_http_exporter::export_spans_until(const std::vector<std::uniq
 }
 
 std::optional<std::string> otlp_http_client::post(std::string body, bool json_body,
-                                                  std::chrono::steady_clock::time_point export_deadline) {
+                                                  std::chrono::steady_clock::time_point deadline) {
+  return post_view(body, json_body, deadline);
+}
+
+std::optional<std::string> otlp_http_client::post_view(std::string_view body, bool json_body,
+                                                       std::chrono::steady_clock::time_point export_deadline) {
   using steady = std::chrono::steady_clock;
   if (closed_) return std::nullopt;
 #ifdef LUMEN_HAVE_ZLIB
-  if (options_.gzip) body = gzip(body);
+  std::string compressed;
+  if (options_.gzip) {
+    compressed = gzip(body);
+    body = compressed;
+  }
 #endif
+  // One request for every attempt (writing it leaves it as it was), pointing at `body`: a
+  // string_body would copy it.
+  using body_type = http::span_body<const char>;
+  http::request<body_type> req{http::verb::post, connection_->target, 11};
+  req.set(http::field::host, connection_->host_header);
+  req.set(http::field::user_agent, "lumen-otlp/0.1.0");
+  req.set(http::field::content_type, json_body ? "application/json" : "application/x-protobuf");
+  if (options_.gzip) req.set(http::field::content_encoding, "gzip");
+  for (const auto& [k, v] : options_.headers) req.set(k, v);
+  req.body() = body_type::value_type(body.data(), body.size());
+  req.prepare_payload();
   auto backoff = options_.initial_backoff;
   auto& c = *connection_;
   const auto deadline = std::min(export_deadline, steady::now() + options_.timeout * (options_.max_retries + 1));
@@ -342,14 +373,6 @@ std::optional<std::string> otlp_http_client::post(std::string body, bool json_bo
     std::optional<std::chrono::milliseconds> retry_after;
     bool retryable = true;
     try {
-      http::request<http::string_body> req{http::verb::post, c.target, 11};
-      req.set(http::field::host, c.host_header);
-      req.set(http::field::user_agent, "lumen-otlp/0.1.0");
-      req.set(http::field::content_type, json_body ? "application/json" : "application/x-protobuf");
-      if (options_.gzip) req.set(http::field::content_encoding, "gzip");
-      for (const auto& [k, v] : options_.headers) req.set(k, v);
-      req.body() = body;
-      req.prepare_payload();
       http::response<http::string_body> res;
       // Asynchronous operations driven with run_for(): synchronous socket calls have no timeout.
       beast::error_code ec;

@@ -3,6 +3,7 @@
 // OTEL_EXPORTER_OTLP_* variables, with retries on 429/502/503/504 honouring Retry-After.
 #pragma once
 
+#include <lumen/trace/detail/byte_buffer.hpp>
 #include <lumen/trace/exporter.hpp>
 
 #include <chrono>
@@ -64,6 +65,10 @@ class otlp_http_client {
   /// HTTP-date) would pass it, the client gives up rather than retry early.
   std::optional<std::string> post(std::string body, bool json_body,
                                   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max());
+  /// As post(), sending `body` where it is (it must stay valid until this returns), so that a
+  /// caller can keep its buffer for the next body.
+  std::optional<std::string> post_view(std::string_view body, bool json_body,
+                                       std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max());
   void close();
   const otlp_http_options& options() const noexcept { return options_; }
 
@@ -91,6 +96,8 @@ class otlp_http_exporter : public span_exporter {
  private:
   otlp_http_client client_;
   std::atomic<std::uint64_t> failed_{0};
+  // The protobuf body, kept from one export to the next (one exporting thread uses it).
+  detail::byte_buffer body_;
 };
 
 }  // namespace lumen::trace

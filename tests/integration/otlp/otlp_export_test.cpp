@@ -134,6 +134,70 @@ TEST(OtlpExport, ProtobufDecodedByOpenTelemetryJsHasEveryField) {
   EXPECT_EQ(s.at("status").at("message").as_string(), "it broke");
 }
 
+// Spans whose attributes need multi-byte varint lengths, an empty key and an empty value, in a
+// batch larger than the body's first size; then a smaller batch through the same exporter, whose
+// body buffer is reused, decodes without leftovers of the first.
+TEST(OtlpExport, LongValuesLargeBatchesAndReusedBodiesDecode) {
+  std::uint16_t port = 0;
+  auto receiver = start_receiver("normal", port);
+  ASSERT_TRUE(receiver);
+  auto exporter_sink = std::make_shared<in_memory_exporter>();
+  auto provider = tracer_provider::create({.resource = resource::create("otlp-test", "9.9"),
+                                           .processors = {std::make_shared<simple_span_processor>(exporter_sink)}});
+  auto tracer = provider->get_tracer("otlp-scope", "1.2.3");
+  const std::string long_value(200, 'v');
+  const std::string longer_value(20000, 'w');
+  const std::string long_key(130, 'k');
+  for (int i = 0; i < 300; ++i) {
+    auto span = tracer->start_span("big " + std::to_string(i),
+                                   {.attributes = {{"long", long_value},
+                                                   {"longer", i == 0 ? longer_value : std::string(1000, 'x')},
+                                                   {long_key, std::string("under a long key")},
+                                                   {"", std::string("no key")},
+                                                   {"empty", std::string()},
+                                                   {"i", std::int64_t{i}},
+                                                   {"as", std::vector<std::string>{"x", long_value}}}});
+    span.end();
+  }
+  auto to_batch = [&] {
+    std::vector<std::unique_ptr<span_data>> batch;
+    for (auto& s : exporter_sink->finished_spans()) batch.push_back(std::make_unique<span_data>(s));
+    exporter_sink->reset();
+    return batch;
+  };
+  auto big = to_batch();
+  otlp_http_exporter exporter({.url = url_for(port)});
+  ASSERT_EQ(exporter.export_spans(big), export_result::success);
+  auto line = receiver->read_line(20s);
+  ASSERT_TRUE(line);
+  auto v = json::parse(*line);
+  const auto& spans = v.at("protobuf").at(0).at("scopes").at(0).at("spans").as_array();
+  ASSERT_EQ(spans.size(), 300u);
+  const auto& a = spans.at(0).at("attributes");
+  EXPECT_EQ(a.at("long").at("string").as_string(), long_value);
+  EXPECT_EQ(a.at("longer").at("string").as_string(), longer_value);
+  EXPECT_EQ(a.at(long_key).at("string").as_string(), "under a long key");
+  // The empty key is proto3's default, so it is not on the wire; the receiver's decoder leaves it
+  // null, which its JSON turns into the key "null".
+  EXPECT_EQ(a.at("null").at("string").as_string(), "no key");
+  EXPECT_EQ(a.at("empty").at("string").as_string(), "");
+  EXPECT_EQ(a.at("as").at("array").at(1).at("string").as_string(), long_value);
+  EXPECT_EQ(spans.at(299).at("name").as_string(), "big 299");
+  EXPECT_EQ(spans.at(299).at("attributes").at("i").at("int").as_string(), "299");
+  EXPECT_EQ(spans.at(299).at("attributes").at("longer").at("string").as_string(), std::string(1000, 'x'));
+
+  tracer->start_span("small", {.attributes = {{"k", std::string("v")}}}).end();
+  auto small = to_batch();
+  ASSERT_EQ(exporter.export_spans(small), export_result::success);
+  line = receiver->read_line(10s);
+  ASSERT_TRUE(line);
+  v = json::parse(*line);
+  const auto& small_spans = v.at("protobuf").at(0).at("scopes").at(0).at("spans").as_array();
+  ASSERT_EQ(small_spans.size(), 1u);
+  EXPECT_EQ(small_spans.at(0).at("name").as_string(), "small");
+  EXPECT_EQ(small_spans.at(0).at("attributes").at("k").at("string").as_string(), "v");
+}
+
 TEST(OtlpExport, JsonEncodingHasHexIdsIntegerEnumsAndStringInt64) {
   std::uint16_t port = 0;
   auto receiver = start_receiver("normal", port);

@@ -2,11 +2,15 @@
 #pragma once
 
 #include <lumen/trace/attributes.hpp>
+#include <lumen/trace/detail/byte_buffer.hpp>
+#include <lumen/trace/span_data.hpp>
 
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace lumen::trace::detail {
 
@@ -84,5 +88,9 @@ class pb_writer {
 
 /// Writes `list` as repeated KeyValue in field `field`.
 void write_key_values(pb_writer& w, int field, const attribute_list& list);
+
+/// encode_otlp_protobuf() into `out`, replacing its content; a caller that keeps `out` from one
+/// export to the next reuses its storage.
+void encode_otlp_protobuf(const std::vector<std::unique_ptr<span_data>>& spans, byte_buffer& out);
 
 }  // namespace lumen::trace::detail
