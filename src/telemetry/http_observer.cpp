@@ -121,7 +121,8 @@ class http_observer final : public transport::http_request_observer {
     o.attributes.emplace_back(trace::static_key(sc::url_path), std::string(req.path()));
     o.attributes.emplace_back(trace::static_key(sc::url_scheme), std::string("http"));
     if (!route.empty()) o.attributes.emplace_back(trace::static_key(sc::http_route), std::string(route));
-    o.attributes.emplace_back(trace::static_key(sc::network_protocol_version), std::string("1.1"));
+    o.attributes.emplace_back(trace::static_key(sc::network_protocol_version),
+                              std::string(req.http_version == 10 ? "1.0" : "1.1"));
     o.attributes.emplace_back(trace::static_key(sc::server_address), std::string(server_address));
     o.attributes.emplace_back(trace::static_key(sc::server_port), std::int64_t{server_port});
     if (!req.peer_address.empty()) o.attributes.emplace_back(trace::static_key(sc::client_address), req.peer_address);

@@ -19,6 +19,7 @@ std::int64_t now_unix_nano() {
 
 metric_export_options metric_export_options::from_environment() {
   metric_export_options o;
+  o.http = trace::otlp_http_options::from_environment(trace::otlp_signal::metrics);
   o.interval = trace::env::get_millis("OTEL_METRIC_EXPORT_INTERVAL", o.interval);
   o.timeout = trace::env::get_millis("OTEL_METRIC_EXPORT_TIMEOUT", o.timeout);
   // An interval of 0 would spin; the SDK specification asks for a positive value.

@@ -23,7 +23,9 @@ class http_request_reader final : public boost::beast::http::basic_parser<true> 
   using string_view = boost::beast::string_view;
   using error_code = boost::beast::error_code;
 
-  void on_request_impl(boost::beast::http::verb, string_view method, string_view target, int, error_code&) override {
+  void on_request_impl(boost::beast::http::verb, string_view method, string_view target, int version,
+                       error_code&) override {
+    request_.http_version = static_cast<unsigned>(version);
     request_.method.assign(method.data(), method.size());
     request_.target.assign(target.data(), target.size());
   }

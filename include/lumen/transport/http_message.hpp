@@ -24,6 +24,8 @@ struct http_request {
   std::string body;
   std::string peer_address;
   std::uint16_t peer_port = 0;
+  /// The request line's HTTP version: 11 for HTTP/1.1, 10 for HTTP/1.0.
+  unsigned http_version = 11;
   /// The ambient trace context (the HTTP server span, or the host's current span) in W3C form
   /// (`traceparent`/`tracestate` header values); empty when there is none. A host framework that
   /// mounts the endpoint sets these to its own request span; the endpoint hands them to the MCP

@@ -55,6 +55,15 @@ TEST(HttpServerSpan, OnByDefault_SemanticConventionAttributes) {
   EXPECT_EQ(http.context.trace_id(), incoming.trace_id());
 }
 
+TEST(HttpServerSpan, ProtocolVersionIsTheRequestsOwn) {
+  traced_http_server s;
+  http_test_client c(s.port());
+  c.send_raw("GET /nowhere HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n");
+  EXPECT_EQ(c.read().status, 404u);
+  auto http = s.recorder->wait_one("GET");
+  EXPECT_EQ(string_attribute(http.attributes, "network.protocol.version"), "1.0");
+}
+
 TEST(HttpServerSpan, UnroutedPath_NamedByMethodAloneWithoutRoute) {
   traced_http_server s;
   http_test_client c(s.port());

@@ -1,9 +1,11 @@
 // Histograms: buckets by the conventions' boundaries, one point per attribute set.
 #include <lumen/telemetry/metrics.hpp>
+#include <lumen/telemetry/otlp_metrics.hpp>
 
 #include <gtest/gtest.h>
 
 #include <array>
+#include <cstdlib>
 #include <thread>
 
 namespace lumen::telemetry {
@@ -77,6 +79,25 @@ TEST(Meter, ReturnsTheSameHistogramByName) {
   EXPECT_EQ(m.histograms().size(), 1u);
   EXPECT_TRUE(m.find("x"));
   EXPECT_FALSE(m.find("y"));
+}
+
+}  // namespace
+}  // namespace lumen::telemetry
+
+namespace lumen::telemetry {
+namespace {
+
+TEST(MetricExportOptions, OnlyFromEnvironmentReadsTheEnvironment) {
+  ::setenv("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", "http://collector.example:4318/custom", 1);
+  ::setenv("OTEL_METRIC_EXPORT_INTERVAL", "1500", 1);
+  const metric_export_options plain;
+  const auto configured = metric_export_options::from_environment();
+  ::unsetenv("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT");
+  ::unsetenv("OTEL_METRIC_EXPORT_INTERVAL");
+  EXPECT_EQ(plain.http.url, "http://localhost:4318/v1/metrics");
+  EXPECT_EQ(plain.interval, std::chrono::milliseconds(60000));
+  EXPECT_EQ(configured.http.url, "http://collector.example:4318/custom");
+  EXPECT_EQ(configured.interval, std::chrono::milliseconds(1500));
 }
 
 }  // namespace
