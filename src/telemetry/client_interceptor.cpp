@@ -25,10 +25,7 @@ client::request_interceptor runtime::client_interceptor(std::string network_tran
     } else {
       trace::span_options o;
       o.kind = trace::span_kind::client;
-      o.attributes.reserve(description.attributes.size() + 2);
-      for (const auto& [k, v] : description.attributes) {
-        o.attributes.push_back(std::visit([&](const auto& x) { return trace::attribute(trace::static_key(k), trace::attribute_value(x)); }, v));
-      }
+      o.attributes = std::move(description.attributes);
       if (m.server) {
         o.attributes.emplace_back(trace::static_key(sc::server_address), m.server->address);
         o.attributes.emplace_back(trace::static_key(sc::server_port), std::int64_t{m.server->port});

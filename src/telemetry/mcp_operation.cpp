@@ -19,34 +19,41 @@ operation_description describe_operation(std::string_view method, const json::ob
                                          std::string_view protocol_version, std::string_view session_id,
                                          std::string_view network_transport, bool capture_arguments) {
   namespace sc = semconv;
+  using trace::static_key;
   operation_description d;
   d.method = std::string(method);
-  d.attributes.reserve(8);
-  d.attributes.emplace_back(sc::mcp_method_name, d.method);
+  d.attributes.reserve(10);
+  d.attributes.emplace_back(static_key(sc::mcp_method_name), d.method);
   if (method == "tools/call") {
     d.target = string_param(params, "name");
-    d.attributes.emplace_back(sc::gen_ai_operation_name, std::string(sc::gen_ai_operation_execute_tool));
-    if (!d.target.empty()) d.attributes.emplace_back(sc::gen_ai_tool_name, d.target);
+    d.attributes.emplace_back(static_key(sc::gen_ai_operation_name), std::string(sc::gen_ai_operation_execute_tool));
+    if (!d.target.empty()) d.attributes.emplace_back(static_key(sc::gen_ai_tool_name), d.target);
     if (capture_arguments) {
       if (auto const* args = params.if_contains("arguments")) {
-        d.attributes.emplace_back(sc::gen_ai_tool_call_arguments, json::serialize(*args));
+        d.attributes.emplace_back(static_key(sc::gen_ai_tool_call_arguments), json::serialize(*args));
       }
     }
   } else if (method == "prompts/get") {
     d.target = string_param(params, "name");
-    if (!d.target.empty()) d.attributes.emplace_back(sc::gen_ai_prompt_name, d.target);
+    if (!d.target.empty()) d.attributes.emplace_back(static_key(sc::gen_ai_prompt_name), d.target);
   } else if (method == "resources/read" || method == "resources/subscribe" || method == "resources/unsubscribe" ||
              method == "notifications/resources/updated") {
     // The URI is an attribute, never part of the name (cardinality).
-    if (auto uri = string_param(params, "uri"); !uri.empty()) d.attributes.emplace_back(sc::mcp_resource_uri, uri);
+    if (auto uri = string_param(params, "uri"); !uri.empty()) d.attributes.emplace_back(static_key(sc::mcp_resource_uri), std::move(uri));
   }
-  d.name = d.target.empty() ? d.method : d.method + " " + d.target;
-  if (id) d.attributes.emplace_back(sc::jsonrpc_request_id, id->to_string());
-  std::string version(protocol_version);
-  if (version.empty() && method == "initialize") version = string_param(params, "protocolVersion");
-  if (!version.empty()) d.attributes.emplace_back(sc::mcp_protocol_version, std::move(version));
-  if (!session_id.empty()) d.attributes.emplace_back(sc::mcp_session_id, std::string(session_id));
-  if (!network_transport.empty()) d.attributes.emplace_back(sc::network_transport, std::string(network_transport));
+  if (d.target.empty()) {
+    d.name = d.method;
+  } else {
+    d.name.reserve(d.method.size() + 1 + d.target.size());
+    d.name.append(d.method).append(1, ' ').append(d.target);
+  }
+  if (id) d.attributes.emplace_back(static_key(sc::jsonrpc_request_id), id->to_string());
+  d.protocol_version = std::string(protocol_version);
+  if (d.protocol_version.empty() && method == "initialize") d.protocol_version = string_param(params, "protocolVersion");
+  if (!d.protocol_version.empty()) d.attributes.emplace_back(static_key(sc::mcp_protocol_version), d.protocol_version);
+  if (!session_id.empty()) d.attributes.emplace_back(static_key(sc::mcp_session_id), std::string(session_id));
+  d.network_transport = std::string(network_transport);
+  if (!network_transport.empty()) d.attributes.emplace_back(static_key(sc::network_transport), d.network_transport);
   return d;
 }
 

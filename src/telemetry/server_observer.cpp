@@ -19,29 +19,18 @@ namespace {
 
 namespace sc = semconv;
 
-trace::attribute to_trace_attribute(std::string_view key, const operation_attribute_value& v) {
-  // Operation attribute keys are semantic-convention constants: no copy of the key.
-  return std::visit([&](const auto& x) { return trace::attribute(trace::static_key(key), trace::attribute_value(x)); }, v);
-}
-
 // The operation's metric attributes, as views of its description and outcome: never the session
 // id or the request id (cardinality).
 std::size_t metric_attributes_of(const operation_description& d, const operation_outcome* outcome,
-                                 std::array<metric_attribute_view, 10>& out) {
+                                 std::array<metric_attribute_view, 8>& out) {
   std::size_t n = 0;
-  for (const auto& [k, v] : d.attributes) {
-    if (n + 2 >= out.size()) break;
-    if (k == sc::mcp_method_name || k == sc::gen_ai_tool_name || k == sc::gen_ai_prompt_name ||
-        k == sc::mcp_protocol_version || k == sc::network_transport || k == sc::gen_ai_operation_name) {
-      out[n++] = {k, std::visit([](const auto& x) -> metric_value_view {
-                    if constexpr (std::is_same_v<std::decay_t<decltype(x)>, std::string>) {
-                      return std::string_view(x);
-                    } else {
-                      return x;
-                    }
-                  }, v)};
-    }
+  out[n++] = {sc::mcp_method_name, std::string_view(d.method)};
+  if (d.method == "tools/call") out[n++] = {sc::gen_ai_operation_name, sc::gen_ai_operation_execute_tool};
+  if (!d.target.empty()) {
+    out[n++] = {d.method == "prompts/get" ? sc::gen_ai_prompt_name : sc::gen_ai_tool_name, std::string_view(d.target)};
   }
+  if (!d.protocol_version.empty()) out[n++] = {sc::mcp_protocol_version, std::string_view(d.protocol_version)};
+  if (!d.network_transport.empty()) out[n++] = {sc::network_transport, std::string_view(d.network_transport)};
   if (outcome && outcome->is_error()) {
     out[n++] = {sc::error_type, std::string_view(outcome->error_type)};
     if (!outcome->rpc_status_code.empty()) out[n++] = {sc::rpc_response_status_code, std::string_view(outcome->rpc_status_code)};
@@ -96,7 +85,7 @@ class mcp_scope final : public server::operation_scope {
     span_.end();
     if (!duration_) return;  // propagation records nothing, metrics included
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
-    std::array<metric_attribute_view, 10> attributes;
+    std::array<metric_attribute_view, 8> attributes;
     const std::size_t n = metric_attributes_of(description_, outcome ? &*outcome : nullptr, attributes);
     duration_->record_views(seconds, std::span(attributes.data(), n));
   }
@@ -162,8 +151,8 @@ class mcp_server_observer final : public server::operation_observer {
       options.links.push_back(trace::link_data{
           *decision.link, {trace::attribute(trace::static_key(sc::lumen_link_kind), std::string(origin.ambient_kind))}, 0});
     }
-    options.attributes.reserve(description.attributes.size() + 2);
-    for (const auto& [k, v] : description.attributes) options.attributes.push_back(to_trace_attribute(k, v));
+    // Moved: the description keeps what metrics need in its own fields.
+    options.attributes = std::move(description.attributes);
     if (!origin.peer_address.empty()) {
       options.attributes.emplace_back(trace::static_key(sc::client_address), origin.peer_address);
       if (origin.peer_port) options.attributes.emplace_back(trace::static_key(sc::client_port), std::int64_t{origin.peer_port});
@@ -184,7 +173,7 @@ class mcp_server_observer final : public server::operation_observer {
     if (parent) {
       if (auto ctx = parent->span().context(); ctx.is_valid()) options.parent = ctx;
     }
-    for (const auto& [k, v] : description.attributes) options.attributes.push_back(to_trace_attribute(k, v));
+    options.attributes = std::move(description.attributes);
     trace::span span = owner_->mode() == telemetry_mode::propagation
                            ? trace::span::non_recording(options.parent.value_or(trace::span_context{}))
                            : owner_->tracer()->start_span(description.name, std::move(options));

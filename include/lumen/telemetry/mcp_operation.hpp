@@ -5,6 +5,7 @@
 
 #include <lumen/json.hpp>
 #include <lumen/jsonrpc/message.hpp>
+#include <lumen/trace/attributes.hpp>
 
 #include <cstdint>
 #include <optional>
@@ -15,17 +16,16 @@
 
 namespace lumen::telemetry {
 
-/// A span attribute value as the MCP layer produces it.
-using operation_attribute_value = std::variant<std::string, std::int64_t, bool>;
-/// Keys are semantic-convention constants (static storage), so spans take them without a copy.
-using operation_attributes = std::vector<std::pair<std::string_view, operation_attribute_value>>;
-
 /// The parts of an MCP span known when the message arrives (or is sent).
 struct operation_description {
   std::string name;        // `{mcp.method.name} {target}` or the method alone
   std::string method;      // mcp.method.name
   std::string target;      // tool or prompt name, when there is one
-  operation_attributes attributes;
+  std::string protocol_version;   // mcp.protocol.version, when known
+  std::string network_transport;  // network.transport, when known
+  /// The span's attributes, ready to move into its options (keys are static semantic-convention
+  /// constants). The fields above keep what metrics need once they have moved.
+  trace::attribute_list attributes;
 };
 
 /// Describes a request or notification. `session_id` is what goes in mcp.session.id (already

@@ -7,16 +7,11 @@
 namespace lumen::telemetry {
 namespace {
 
-std::optional<operation_attribute_value> attribute(const operation_description& d, std::string_view key) {
-  for (const auto& [k, v] : d.attributes) {
-    if (k == key) return v;
-  }
-  return std::nullopt;
+const trace::attribute_value* attribute(const operation_description& d, std::string_view key) {
+  return trace::find_attribute(d.attributes, key);
 }
 
-std::string str(const std::optional<operation_attribute_value>& v) {
-  return v ? std::get<std::string>(*v) : "<absent>";
-}
+std::string str(const trace::attribute_value* v) { return v ? std::get<std::string>(*v) : "<absent>"; }
 
 TEST(McpOperation, ToolCallIsNamedAfterTheToolAndIsAnExecuteTool) {
   auto d = describe_operation("tools/call", json::object{{"name", "get_weather"}, {"arguments", {{"city", "Oslo"}}}},
