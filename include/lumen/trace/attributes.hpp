@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -50,6 +51,11 @@ struct attribute {
 
   attribute() = default;
   attribute(attribute_key k, attribute_value v) : key(std::move(k)), value(std::move(v)) {}
+  /// The value built in place from what makes it (a string, an integer...): no intermediate
+  /// attribute_value to move from and destroy.
+  template <class V>
+    requires(!std::is_same_v<std::decay_t<V>, attribute_value> && std::is_constructible_v<attribute_value, V &&>)
+  attribute(attribute_key k, V&& v) : key(std::move(k)), value(std::forward<V>(v)) {}
 
   friend bool operator==(const attribute&, const attribute&) = default;
 };

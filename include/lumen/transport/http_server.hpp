@@ -23,7 +23,10 @@ struct http_server_options {
   std::size_t threads = 2;
   std::size_t max_body_bytes = 4 * 1024 * 1024;
   std::size_t max_header_bytes = 16 * 1024;
-  /// A keep-alive connection with no request for this long is closed.
+  /// A connection whose next request has not arrived whole for this long (an idle keep-alive
+  /// connection, or a client sending slowly), or whose answer the client has not taken for this
+  /// long, is closed. Checked by a server-wide sweep every quarter of it (between 0.1 and 1 s),
+  /// so a timeout may fire that much later.
   std::chrono::seconds idle_timeout{120};
   /// Bytes queued for one connection that the client has not read yet (a slow SSE reader); beyond
   /// this the connection is closed and the client must resume (events stay in the event store).
