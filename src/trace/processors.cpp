@@ -151,14 +151,11 @@ constexpr auto overrun_grace = std::chrono::milliseconds(50);
 }  // namespace
 
 struct batch_span_processor::impl {
-  impl(std::shared_ptr<span_exporter> e, batch_options o)
-      : exporter(std::move(e)), options(o), queue(o.max_queue_size), spent(2 * o.max_export_batch_size) {}
+  impl(std::shared_ptr<span_exporter> e, batch_options o) : exporter(std::move(e)), options(o), queue(o.max_queue_size) {}
 
   std::shared_ptr<span_exporter> exporter;
   batch_options options;
   bounded_queue queue;
-  // Exported spans, freed by the threads that end spans (see retire()).
-  bounded_queue spent;
   std::atomic<std::uint64_t> dropped{0};
   std::atomic<std::uint64_t> exported{0};
   std::atomic<std::uint64_t> failed{0};
@@ -209,12 +206,7 @@ struct batch_span_processor::impl {
         if (!s) break;
         batch.push_back(std::move(s));
       }
-      if (batch.empty()) {
-        // Nothing to export: what producers have not freed since the last export goes now.
-        while (spent.pop()) {
-        }
-        return;
-      }
+      if (batch.empty()) return;
       auto deadline = deadline_after(options.export_timeout, true);
       {
         std::lock_guard lock(mutex);
@@ -234,21 +226,7 @@ struct batch_span_processor::impl {
         exporting = false;
       }
       (result == export_result::success ? exported : failed) += batch.size();
-      retire(batch);
     }
-  }
-
-  // Hands exported spans back to the threads that made them, which free them in on_end. Freed
-  // here, each span's blocks would land in this thread's allocator cache, which never allocates
-  // them: every free and the producers' next allocations would take glibc's slow paths. What
-  // producers left from the previous batch (an idle server) is freed here.
-  void retire(std::vector<std::unique_ptr<span_data>>& batch) {
-    while (spent.pop()) {
-    }
-    for (auto& s : batch) {
-      if (!spent.push(s)) s.reset();
-    }
-    batch.clear();
   }
 
   void run() {
@@ -300,8 +278,6 @@ void batch_span_processor::on_end(std::unique_ptr<span_data> span) {
     return;
   }
   if (impl_->queue.approximate_size() == impl_->options.max_export_batch_size) impl_->wake.notify_one();
-  // Free up to two exported spans on this thread (one span in, up to two out: the backlog drains).
-  if (impl_->spent.approximate_size() > 0 && impl_->spent.pop()) impl_->spent.pop();
 }
 
 bool batch_span_processor::force_flush(std::chrono::milliseconds timeout) {

@@ -346,36 +346,6 @@ TEST(BatchProcessor, FullQueueDropsAndCountsWithoutBlocking) {
   EXPECT_EQ(exporter->exported + processor->dropped(), 100u);
 }
 
-// Remembers the resource its spans refer to: its use count tells how many spans are alive.
-struct resource_watching_exporter : span_exporter {
-  std::weak_ptr<const resource> seen;
-  std::atomic<std::size_t> exported{0};
-  export_result export_spans(const std::vector<std::unique_ptr<span_data>>& batch) override {
-    if (!batch.empty()) seen = batch.front()->resource;
-    exported += batch.size();
-    return export_result::success;
-  }
-};
-
-TEST(BatchProcessor, ExportedSpansAreFreedOnceTheServerIsIdle) {
-  auto exporter = std::make_shared<resource_watching_exporter>();
-  auto processor = std::make_shared<batch_span_processor>(
-      exporter, batch_options{.schedule_delay = std::chrono::milliseconds(20), .max_queue_size = 64, .max_export_batch_size = 4});
-  auto provider = tracer_provider::create({.processors = {processor}});
-  auto t = provider->get_tracer("t");
-  for (int i = 0; i < 8; ++i) t->start_span("s").end();
-  ASSERT_TRUE(processor->force_flush(std::chrono::seconds(5)));
-  ASSERT_EQ(exporter->exported, 8u);
-  // Exported spans wait for the threads that end spans to free them; with none ending more,
-  // the processor frees them itself within a schedule delay or two. Only the provider's
-  // reference to the resource is left then.
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (exporter->seen.use_count() > 1 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  EXPECT_EQ(exporter->seen.use_count(), 1);
-}
-
 TEST(BatchProcessor, ShutdownExportsWhatIsQueued) {
   auto exporter = std::make_shared<in_memory_exporter>();
   auto processor = std::make_shared<batch_span_processor>(
