@@ -95,17 +95,7 @@ std::pair<std::int64_t, std::string> partial_success(const std::string& body, bo
     }
     return {n, std::string(lumen::get_string(ps->get_object(), "errorMessage").value_or(""))};
   }
-  // A minimal protobuf reader for this one message.
-  auto varint = [](std::string_view& in, std::uint64_t& out) {
-    out = 0;
-    for (int shift = 0; shift < 64 && !in.empty(); shift += 7) {
-      auto b = static_cast<std::uint8_t>(in.front());
-      in.remove_prefix(1);
-      out |= static_cast<std::uint64_t>(b & 0x7f) << shift;
-      if (!(b & 0x80)) return true;
-    }
-    return false;
-  };
+  const auto varint = [](std::string_view& in, std::uint64_t& out) { return detail::read_varint(in, out); };
   std::string_view in(body);
   std::uint64_t key = 0, len = 0;
   if (!varint(in, key) || key != ((1 << 3) | 2) || !varint(in, len) || len > in.size()) return {0, {}};

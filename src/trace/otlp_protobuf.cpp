@@ -227,15 +227,22 @@ inline char* put_scalar_key_value(char* p, std::uint64_t kv_tag, std::string_vie
 
 // As put_scalar_key_value() for a string, with a one-byte tag and key.size() + text.size() <
 // 100 (most attributes): every length then takes one byte, known without computing varint sizes.
-inline char* put_short_string_key_value(char* p, char kv_tag, std::string_view key, std::string_view text) noexcept {
+// The KeyValue's tag and one-byte length, then its key (left out when empty), for a value part
+// (AnyValue field and its contents) of `value_part` bytes.
+inline char* put_short_key(char* p, char kv_tag, std::string_view key, std::size_t value_part) noexcept {
   p[0] = kv_tag;
-  p[1] = static_cast<char>((key.empty() ? 0 : 2 + key.size()) + 4 + text.size());
+  p[1] = static_cast<char>((key.empty() ? 0 : 2 + key.size()) + value_part);
   p += 2;
   if (!key.empty()) {
     p[0] = tag(1, 2);
     p[1] = static_cast<char>(key.size());
     p = put_bytes(p + 2, key.data(), key.size());
   }
+  return p;
+}
+
+inline char* put_short_string_key_value(char* p, char kv_tag, std::string_view key, std::string_view text) noexcept {
+  p = put_short_key(p, kv_tag, key, 4 + text.size());
   p[0] = tag(2, 2);
   p[1] = static_cast<char>(2 + text.size());
   p[2] = tag(1, 2);
@@ -246,14 +253,7 @@ inline char* put_short_string_key_value(char* p, char kv_tag, std::string_view k
 // The same for a bool, int or double with a one-byte tag and a key shorter than 100 bytes.
 inline char* put_short_number_key_value(char* p, char kv_tag, std::string_view key, const scalar_value& v) noexcept {
   const std::size_t value_size = v.field == 2 ? 2 : v.field == 3 ? 1 + varint_size(v.bits) : 9;
-  p[0] = kv_tag;
-  p[1] = static_cast<char>((key.empty() ? 0 : 2 + key.size()) + 2 + value_size);
-  p += 2;
-  if (!key.empty()) {
-    p[0] = tag(1, 2);
-    p[1] = static_cast<char>(key.size());
-    p = put_bytes(p + 2, key.data(), key.size());
-  }
+  p = put_short_key(p, kv_tag, key, 2 + value_size);
   p[0] = tag(2, 2);
   p[1] = static_cast<char>(value_size);
   return put_any_value(p + 2, v);

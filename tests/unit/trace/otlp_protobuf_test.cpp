@@ -24,16 +24,7 @@ struct field {
   std::string_view bytes;   // length-delimited
 };
 
-bool read_varint(std::string_view& in, std::uint64_t& out) {
-  out = 0;
-  for (int shift = 0; shift < 64 && !in.empty(); shift += 7) {
-    auto b = static_cast<std::uint8_t>(in.front());
-    in.remove_prefix(1);
-    out |= static_cast<std::uint64_t>(b & 0x7f) << shift;
-    if (!(b & 0x80)) return true;
-  }
-  return false;
-}
+using detail::read_varint;
 
 // The fields of one message; fails the test on malformed input.
 std::vector<field> fields(std::string_view in) {

@@ -14,6 +14,19 @@
 
 namespace lumen::trace::detail {
 
+/// Reads one varint from the front of `in` (consumed); false when truncated or too long. For the
+/// few protobuf answers Lumen decodes (an OTLP partial success).
+inline bool read_varint(std::string_view& in, std::uint64_t& out) noexcept {
+  out = 0;
+  for (int shift = 0; shift < 64 && !in.empty(); shift += 7) {
+    const auto b = static_cast<std::uint8_t>(in.front());
+    in.remove_prefix(1);
+    out |= static_cast<std::uint64_t>(b & 0x7f) << shift;
+    if (!(b & 0x80)) return true;
+  }
+  return false;
+}
+
 // A protobuf writer. Nested messages get a 4-byte padded varint length, patched when the message
 // closes, so that nothing is encoded twice (overlong varints are valid protobuf).
 class pb_writer {
