@@ -90,10 +90,8 @@ class http_observer final : public transport::http_request_observer {
  public:
   explicit http_observer(std::shared_ptr<runtime> owner)
       : owner_(std::move(owner)),
-        duration_(owner_->mode() == telemetry_mode::full
-                      ? &owner_->meter().get_histogram(sc::metric_http_server_request_duration, "s",
-                                                       "Duration of HTTP server requests", http_duration_boundaries())
-                      : nullptr) {}
+        duration_(owner_->recording_histogram(sc::metric_http_server_request_duration,
+                                              "Duration of HTTP server requests", http_duration_boundaries())) {}
 
   std::shared_ptr<transport::http_request_scope> start(transport::http_request& req, std::string_view route,
                                                        std::string_view server_address,

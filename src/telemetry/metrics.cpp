@@ -2,7 +2,6 @@
 #include <lumen/telemetry/metrics.hpp>
 
 #include <algorithm>
-#include <array>
 #include <cstring>
 
 namespace lumen::telemetry {
@@ -142,16 +141,11 @@ histogram::histogram(std::string name, std::string unit, std::string description
       start_unix_nano_(now_unix_nano()) {}
 
 void histogram::record(double value, const metric_attributes& attributes) {
-  std::array<metric_attribute_view, 16> small;
-  std::vector<metric_attribute_view> large;
-  std::span<metric_attribute_view> views(small.data(), attributes.size());
-  if (attributes.size() > small.size()) {
-    large.resize(attributes.size());
-    views = large;
-  }
-  for (std::size_t i = 0; i < attributes.size(); ++i) {
-    views[i].key = attributes[i].first;
-    views[i].value = std::visit([](const auto& x) -> metric_value_view { return x; }, attributes[i].second);
+  // Not the hot path (observers record views): one small vector is fine.
+  std::vector<metric_attribute_view> views;
+  views.reserve(attributes.size());
+  for (const auto& [key, v] : attributes) {
+    views.push_back({key, std::visit([](const auto& x) -> metric_value_view { return x; }, v)});
   }
   record_views(value, views);
 }

@@ -38,12 +38,6 @@ std::size_t metric_attributes_of(const operation_description& d, const operation
   return n;
 }
 
-// Propagation mode records no metrics, so it makes no histograms either.
-histogram* duration_histogram(runtime& owner, std::string_view name) {
-  if (owner.mode() != telemetry_mode::full) return nullptr;
-  return &owner.meter().get_histogram(name, "s", "Duration of MCP operations", mcp_duration_boundaries());
-}
-
 class mcp_scope final : public server::operation_scope {
  public:
   mcp_scope(std::shared_ptr<runtime> owner, trace::span s, trace::baggage bag, operation_description d,
@@ -112,8 +106,10 @@ class mcp_server_observer final : public server::operation_observer {
  public:
   explicit mcp_server_observer(std::shared_ptr<runtime> owner)
       : owner_(std::move(owner)),
-        server_duration_(duration_histogram(*owner_, sc::metric_mcp_server_operation_duration)),
-        client_duration_(duration_histogram(*owner_, sc::metric_mcp_client_operation_duration)) {}
+        server_duration_(owner_->recording_histogram(sc::metric_mcp_server_operation_duration,
+                                                     "Duration of MCP operations", mcp_duration_boundaries())),
+        client_duration_(owner_->recording_histogram(sc::metric_mcp_client_operation_duration,
+                                                     "Duration of MCP operations", mcp_duration_boundaries())) {}
 
   std::shared_ptr<server::operation_scope> start_incoming(const server::session& s, const server::incoming_message& m,
                                                           const server::inbound_context& origin) override {

@@ -200,10 +200,19 @@ bool otlp_http_options::configured_in_environment(otlp_signal signal) {
          env::get(signal_variable(signal, "ENDPOINT").c_str()).has_value();
 }
 
-otlp_http_options otlp_http_options::from_environment(otlp_signal signal) {
+namespace {
+std::string_view signal_path(otlp_signal signal) { return signal == otlp_signal::traces ? "/v1/traces" : "/v1/metrics"; }
+}  // namespace
+
+otlp_http_options otlp_http_options::for_signal(otlp_signal signal) {
   otlp_http_options o;
-  const std::string_view path = signal == otlp_signal::traces ? "/v1/traces" : "/v1/metrics";
-  o.url = "http://localhost:4318" + std::string(path);
+  o.url = "http://localhost:4318" + std::string(signal_path(signal));
+  return o;
+}
+
+otlp_http_options otlp_http_options::from_environment(otlp_signal signal) {
+  otlp_http_options o = for_signal(signal);
+  const std::string_view path = signal_path(signal);
   if (auto e = env::get(signal_variable(signal, "ENDPOINT").c_str())) {
     o.url = *e;
   } else if (auto base = env::get("OTEL_EXPORTER_OTLP_ENDPOINT")) {

@@ -316,7 +316,7 @@ class connection final : public live_connection, public std::enable_shared_from_
 
   void on_read(beast::error_code ec) {
     if (ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset ||
-        ec == beast::error::timeout || ec == asio::error::operation_aborted) {
+        ec == asio::error::operation_aborted) {
       return close();
     }
     if (ec == http::error::header_limit) return reject(431, "Request Header Fields Too Large");

@@ -40,20 +40,13 @@ std::string encode_otlp_metrics_json(const metric_snapshot& snapshot);
 struct metric_export_options {
   /// Where metrics go (a local collector by default); from_environment() reads
   /// OTEL_EXPORTER_OTLP_{METRICS_,}* (/v1/metrics). A default-constructed value reads nothing.
-  trace::otlp_http_options http = default_http();
+  trace::otlp_http_options http = trace::otlp_http_options::for_signal(trace::otlp_signal::metrics);
   /// Time between exports (OTEL_METRIC_EXPORT_INTERVAL, 60000 ms).
   std::chrono::milliseconds interval{60000};
   /// Bound of one export, retries included (OTEL_METRIC_EXPORT_TIMEOUT, 30000 ms).
   std::chrono::milliseconds timeout{30000};
 
   static metric_export_options from_environment();
-
- private:
-  static trace::otlp_http_options default_http() {
-    trace::otlp_http_options o;
-    o.url = "http://localhost:4318/v1/metrics";
-    return o;
-  }
 };
 
 /// Exports a meter's histograms on its own thread every `interval`, once more at shutdown, and

@@ -76,6 +76,13 @@ class runtime : public std::enable_shared_from_this<runtime> {
   /// The span store spans are exported to (the given one or the default); nullptr when none.
   const std::shared_ptr<viewer::span_store>& span_store() const noexcept { return options_.span_store; }
   lumen::telemetry::meter& meter() noexcept { return meter_; }
+  /// The meter's histogram `name` when this runtime records metrics (full mode); nullptr
+  /// otherwise (propagation records none, so it makes no histograms either).
+  histogram* recording_histogram(std::string_view name, std::string_view description,
+                                 const std::vector<double>& boundaries) {
+    if (mode_ != telemetry_mode::full) return nullptr;
+    return &meter_.get_histogram(name, "s", description, boundaries);
+  }
   /// The OTLP metric exporter, or nullptr when metrics are not exported.
   periodic_metric_exporter* metric_exporter() noexcept { return metric_exporter_.get(); }
   /// The value for mcp.session.id (hashed unless raw_session_id).

@@ -47,6 +47,9 @@ struct otlp_http_options {
   /// metrics). The generic endpoint gets /v1/traces (/v1/metrics) appended; the per-signal
   /// endpoint is used as is.
   static otlp_http_options from_environment(otlp_signal signal = otlp_signal::traces);
+  /// The defaults for `signal` (a local collector: http://localhost:4318/v1/traces or
+  /// /v1/metrics), reading nothing.
+  static otlp_http_options for_signal(otlp_signal signal);
   /// True when an OTLP endpoint for `signal` is configured in the environment.
   static bool configured_in_environment(otlp_signal signal = otlp_signal::traces);
 };
