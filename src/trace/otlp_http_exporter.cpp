@@ -95,21 +95,20 @@ std::pair<std::int64_t, std::string> partial_success(const std::string& body, bo
     }
     return {n, std::string(lumen::get_string(ps->get_object(), "errorMessage").value_or(""))};
   }
-  const auto varint = [](std::string_view& in, std::uint64_t& out) { return detail::read_varint(in, out); };
   std::string_view in(body);
   std::uint64_t key = 0, len = 0;
-  if (!varint(in, key) || key != ((1 << 3) | 2) || !varint(in, len) || len > in.size()) return {0, {}};
+  if (!detail::read_varint(in, key) || key != ((1 << 3) | 2) || !detail::read_varint(in, len) || len > in.size()) return {0, {}};
   std::string_view msg = in.substr(0, len);
   std::int64_t rejected = 0;
   std::string message;
   while (!msg.empty()) {
-    if (!varint(msg, key)) break;
+    if (!detail::read_varint(msg, key)) break;
     if (key == ((1 << 3) | 0)) {
       std::uint64_t v = 0;
-      if (!varint(msg, v)) break;
+      if (!detail::read_varint(msg, v)) break;
       rejected = static_cast<std::int64_t>(v);
     } else if (key == ((2 << 3) | 2)) {
-      if (!varint(msg, len) || len > msg.size()) break;
+      if (!detail::read_varint(msg, len) || len > msg.size()) break;
       message = std::string(msg.substr(0, len));
       msg.remove_prefix(len);
     } else {
