@@ -94,6 +94,17 @@ class SessionTelemetry : public ::testing::Test {
     if (http_) http_->stop();
   }
 
+  // The server's spans once `name` (of `kind`) has ended. A server span ends just after its answer
+  // is written, so the client can hold the answer a moment before the span is exported.
+  std::vector<trace::span_data> server_spans_after(std::string_view name, trace::span_kind kind) {
+    auto spans = server_spans_->finished_spans();
+    for (auto deadline = std::chrono::steady_clock::now() + 5s;
+         !find_span(spans, name, kind) && std::chrono::steady_clock::now() < deadline; std::this_thread::sleep_for(5ms)) {
+      spans = server_spans_->finished_spans();
+    }
+    return spans;
+  }
+
   std::shared_ptr<trace::in_memory_exporter> server_spans_ = std::make_shared<trace::in_memory_exporter>();
   std::shared_ptr<trace::in_memory_exporter> client_spans_ = std::make_shared<trace::in_memory_exporter>();
   std::shared_ptr<runtime> server_tel_, client_tel_;
@@ -120,7 +131,7 @@ TEST_F(SessionTelemetry, ClientSpansCarrySessionProtocolAndServerAddress) {
   EXPECT_EQ(int_attribute(*call, sc::server_port), http_->port());
   // The context went both into `_meta` (the MCP span's parent) and into the traceparent header
   // (the HTTP span's parent), and the HTTP span is the MCP span's Link.
-  auto server_side = server_spans_->finished_spans();
+  auto server_side = server_spans_after("tools/call annotated", trace::span_kind::server);
   const auto* server_mcp = find_span(server_side, "tools/call annotated", trace::span_kind::server);
   ASSERT_NE(server_mcp, nullptr);
   EXPECT_EQ(server_mcp->parent.span_id(), call->context.span_id());
@@ -158,7 +169,7 @@ TEST_F(SessionTelemetry, HandlersReachTheirMcpSpanThroughTheRequestContext) {
   auto c = connect_client();
   c->call_tool("annotated");
   c->close();
-  auto spans = server_spans_->finished_spans();
+  auto spans = server_spans_after("tools/call annotated", trace::span_kind::server);
   const auto* mcp = find_span(spans, "tools/call annotated", trace::span_kind::server);
   ASSERT_NE(mcp, nullptr);
   EXPECT_EQ(int_attribute(*mcp, "app.answer"), 42);
@@ -173,7 +184,7 @@ TEST_F(SessionTelemetry, ServerToClientRequestsSayTheirNetworkTransport) {
   auto c = connect_client();
   c->call_tool("ask_roots");
   c->close();
-  auto spans = server_spans_->finished_spans();
+  auto spans = server_spans_after("tools/call ask_roots", trace::span_kind::server);
   const auto* roots = find_span(spans, "roots/list", trace::span_kind::client);
   ASSERT_NE(roots, nullptr);
   EXPECT_EQ(string_attribute(*roots, sc::network_transport), "tcp");
