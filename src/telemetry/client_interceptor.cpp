@@ -61,7 +61,7 @@ client::request_interceptor runtime::client_interceptor(std::string network_tran
       } else if (result) {
         outcome = classify_answer(jsonrpc::response{jsonrpc::request_id(std::int64_t{0}), *result});
         if (!outcome.is_error() && self->options().capture_tool_results && description.method == "tools/call") {
-          span.set_attribute(sc::gen_ai_tool_call_result, json::serialize(*result));
+          span.set_attribute(trace::static_key(sc::gen_ai_tool_call_result), json::serialize(*result));
         }
       }
       metric_attributes attrs{{std::string(sc::mcp_method_name), description.method},
@@ -76,8 +76,8 @@ client::request_interceptor runtime::client_interceptor(std::string network_tran
                            description.target);
       }
       if (outcome.is_error()) {
-        span.set_attribute(sc::error_type, outcome.error_type);
-        if (!outcome.rpc_status_code.empty()) span.set_attribute(sc::rpc_response_status_code, outcome.rpc_status_code);
+        span.set_attribute(trace::static_key(sc::error_type), outcome.error_type);
+        if (!outcome.rpc_status_code.empty()) span.set_attribute(trace::static_key(sc::rpc_response_status_code), outcome.rpc_status_code);
         span.set_status(trace::status_code::error, outcome.description);
         attrs.emplace_back(std::string(sc::error_type), outcome.error_type);
       }

@@ -58,12 +58,12 @@ class http_scope final : public transport::http_request_scope {
         started_(std::chrono::steady_clock::now()) {}
 
   void finish(unsigned status) override {
-    span_.set_attribute(sc::http_response_status_code, std::int64_t{status});
+    span_.set_attribute(trace::static_key(sc::http_response_status_code), std::int64_t{status});
     std::string error_type;
     if (status >= 500) {
       // 4xx is the client's error, not the server span's.
       error_type = std::to_string(status);
-      span_.set_attribute(sc::error_type, error_type);
+      span_.set_attribute(trace::static_key(sc::error_type), error_type);
       span_.set_status(trace::status_code::error);
     }
     span_.end();
@@ -113,7 +113,7 @@ class http_observer final : public transport::http_request_observer {
     o.kind = trace::span_kind::server;
     o.parent = incoming.span;
     o.root = !incoming.span.is_valid();
-    o.attributes.reserve(10);
+    o.attributes.reserve(12);  // room for the status code and error.type set at the end
     o.attributes.emplace_back(trace::static_key(sc::http_request_method), std::string(method));
     if (method == "_OTHER") o.attributes.emplace_back(trace::static_key(sc::http_request_method_original), req.method);
     o.attributes.emplace_back(trace::static_key(sc::url_path), std::string(req.path()));

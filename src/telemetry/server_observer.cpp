@@ -67,12 +67,12 @@ class mcp_scope final : public server::operation_scope {
       if (outcome->is_error()) {
         // A handler's exception names the error better than -32603 alone.
         if (!exception_type_.empty() && outcome->error_type == "-32603") outcome->error_type = exception_type_;
-        span_.set_attribute(sc::error_type, outcome->error_type);
-        if (!outcome->rpc_status_code.empty()) span_.set_attribute(sc::rpc_response_status_code, outcome->rpc_status_code);
+        span_.set_attribute(trace::static_key(sc::error_type), outcome->error_type);
+        if (!outcome->rpc_status_code.empty()) span_.set_attribute(trace::static_key(sc::rpc_response_status_code), outcome->rpc_status_code);
         span_.set_status(trace::status_code::error, outcome->description);
       } else if (owner_->options().capture_tool_results && description_.method == "tools/call") {
         if (auto const* r = std::get_if<jsonrpc::response>(answer)) {
-          span_.set_attribute(sc::gen_ai_tool_call_result, json::serialize(r->result));
+          span_.set_attribute(trace::static_key(sc::gen_ai_tool_call_result), json::serialize(r->result));
         }
       }
     }

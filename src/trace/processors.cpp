@@ -2,6 +2,7 @@
 #include <lumen/trace/exporter.hpp>
 
 #include <lumen/log.hpp>
+#include <lumen/trace/detail/span_pool.hpp>
 #include <lumen/trace/env.hpp>
 
 #include <condition_variable>
@@ -226,6 +227,7 @@ struct batch_span_processor::impl {
         exporting = false;
       }
       (result == export_result::success ? exported : failed) += batch.size();
+      detail::recycle_span_data(batch);  // new spans reuse these records
     }
   }
 

@@ -1,6 +1,7 @@
 // Spans, tracers, the tracer provider and the current-span scope.
 #include <lumen/trace/tracer.hpp>
 
+#include <lumen/trace/detail/span_pool.hpp>
 #include <lumen/trace/env.hpp>
 
 #include <boost/core/demangle.hpp>
@@ -97,7 +98,7 @@ void truncate(attribute_value& v, std::size_t max) {
 
 // Sets or replaces `key` within the count limit; counts what is dropped.
 void put(attribute_list& list, std::uint32_t& dropped, std::size_t limit, std::size_t value_length,
-         std::string_view key, attribute_value value) {
+         attribute_key key, attribute_value value) {
   truncate(value, value_length);
   for (auto& a : list) {
     if (a.key == key) {
@@ -109,7 +110,7 @@ void put(attribute_list& list, std::uint32_t& dropped, std::size_t limit, std::s
     ++dropped;
     return;
   }
-  list.emplace_back(std::string(key), std::move(value));
+  list.emplace_back(std::move(key), std::move(value));
 }
 
 void limit_list(attribute_list& list, std::uint32_t& dropped, std::size_t limit, std::size_t value_length) {
@@ -133,16 +134,16 @@ struct recording_span {
 
 }  // namespace detail
 
-void span::set_attribute(std::string_view key, attribute_value value) {
+void span::set_attribute(attribute_key key, attribute_value value) {
   if (!impl_) return;
   std::lock_guard lock(impl_->mutex);
   if (!impl_->data) return;
   detail::put(impl_->data->attributes, impl_->data->dropped_attributes, impl_->limits().attribute_count,
-              impl_->limits().attribute_value_length, key, std::move(value));
+              impl_->limits().attribute_value_length, std::move(key), std::move(value));
 }
 
 void span::set_attributes(attribute_list attributes) {
-  for (auto& a : attributes) set_attribute(a.key, std::move(a.value));
+  for (auto& a : attributes) set_attribute(std::move(a.key), std::move(a.value));
 }
 
 void span::add_event(std::string_view name, attribute_list attributes, std::optional<std::int64_t> time_unix_nano) {
@@ -253,14 +254,17 @@ span tracer::start_span(std::string_view name, span_options options) const {
   auto impl = std::make_shared<detail::recording_span>();
   impl->provider = provider_;
   impl->start_monotonic = std::chrono::steady_clock::now();
-  auto data = std::make_unique<span_data>();
+  // A recycled record where there is one: every field is assigned here.
+  auto data = detail::acquire_span_data();
   data->context = ctx;
   data->parent = parent;
-  data->name = std::string(name);
+  data->name.assign(name);
   data->kind = options.kind;
   data->start_unix_nano = options.start_unix_nano.value_or(now_unix_nano());
   const auto& limits = provider_->limits();
-  data->attributes = std::move(options.attributes);
+  // Swapped, not moved: the record's empty list goes back with `options` and its buffer is freed
+  // on this thread, where the caller's next attribute list finds it.
+  data->attributes.swap(options.attributes);
   detail::limit_list(data->attributes, data->dropped_attributes, limits.attribute_count, limits.attribute_value_length);
   data->links = std::move(options.links);
   if (data->links.size() > limits.link_count) {
@@ -270,8 +274,9 @@ span tracer::start_span(std::string_view name, span_options options) const {
   for (auto& l : data->links) {
     detail::limit_list(l.attributes, l.dropped_attributes, limits.link_attribute_count, limits.attribute_value_length);
   }
-  data->scope = scope_;
-  data->resource = provider_->resource_;
+  // A recycled record usually names the same scope and resource already: no reference counting.
+  if (data->scope != scope_) data->scope = scope_;
+  if (data->resource != provider_->resource_) data->resource = provider_->resource_;
   impl->data = std::move(data);
   return span(std::move(ctx), std::move(impl));
 }

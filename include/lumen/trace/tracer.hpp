@@ -65,7 +65,8 @@ class span {
   const span_context& context() const noexcept { return context_; }
   bool is_recording() const noexcept { return impl_ != nullptr; }
 
-  void set_attribute(std::string_view key, attribute_value value);
+  /// Sets (or replaces) an attribute. A key made with static_key() is not copied.
+  void set_attribute(attribute_key key, attribute_value value);
   void set_attributes(attribute_list attributes);
   /// An event at `time_unix_nano` (now when unset).
   void add_event(std::string_view name, attribute_list attributes = {},
