@@ -66,11 +66,32 @@ std::uint64_t value_hash(const metric_value_view& v) noexcept {
   return h + v.index();
 }
 
-// Order-independent: each attribute hashed on its own, the results summed.
+// Order-independent: each value hashed on its own, the results summed. Keys are left out (they
+// are nearly always the same few constants, and equality is checked anyway).
 std::uint64_t set_hash(std::span<const metric_attribute_view> attributes) noexcept {
-  std::uint64_t h = 0;
-  for (const auto& [key, value] : attributes) h += mix(fingerprint(key) * 31 + value_hash(value));
+  std::uint64_t h = attributes.size();
+  for (const auto& a : attributes) h += mix(value_hash(a.value));
   return h;
+}
+
+// Equal text, without a call to memcmp for the short keys and values metrics are made of: two
+// fixed-size loads per side (which may overlap) compare up to 16 bytes.
+inline bool same_text(std::string_view a, std::string_view b) noexcept {
+  const std::size_t n = a.size();
+  if (n != b.size()) return false;
+  if (n > 16) return std::memcmp(a.data(), b.data(), n) == 0;
+  if (n >= 8) {
+    std::uint64_t a0, a1, b0, b1;
+    std::memcpy(&a0, a.data(), 8);
+    std::memcpy(&b0, b.data(), 8);
+    std::memcpy(&a1, a.data() + n - 8, 8);
+    std::memcpy(&b1, b.data() + n - 8, 8);
+    return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
 }
 
 bool same_value(const metric_value& stored, const metric_value_view& v) noexcept {
@@ -79,7 +100,7 @@ bool same_value(const metric_value& stored, const metric_value_view& v) noexcept
       [&](const auto& x) {
         using T = std::decay_t<decltype(x)>;
         if constexpr (std::is_same_v<T, std::string_view>) {
-          return std::get<std::string>(stored) == x;
+          return same_text(std::get<std::string>(stored), x);
         } else {
           return std::get<T>(stored) == x;
         }
@@ -88,7 +109,7 @@ bool same_value(const metric_value& stored, const metric_value_view& v) noexcept
 }
 
 bool same_attribute(const std::pair<std::string, metric_value>& stored, const metric_attribute_view& a) noexcept {
-  return stored.first == a.key && same_value(stored.second, a.value);
+  return same_text(stored.first, a.key) && same_value(stored.second, a.value);
 }
 
 // Points keep their set in the order first recorded: a caller that records in a fixed order (the

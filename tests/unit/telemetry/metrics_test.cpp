@@ -59,6 +59,35 @@ TEST(Histogram, ViewsAndOwnedSetsShareAPointAndValuesKeepTheirKind) {
   EXPECT_DOUBLE_EQ(points[2].sum, 3);
 }
 
+TEST(Histogram, SetsDifferingInOneByteOrOnlyInTheirKeysAreApart) {
+  histogram h("d", "s", "", mcp_duration_boundaries());
+  std::size_t expected = 0;
+  // Every length around the comparison's 8- and 16-byte loads, each byte changed in turn.
+  for (std::size_t n = 1; n <= 40; ++n) {
+    const std::string base(n, 'a');
+    for (std::size_t i = 0; i <= n; ++i) {
+      std::string text = base;
+      if (i < n) text[i] = 'b';  // i == n: the base itself
+      const std::array<metric_attribute_view, 1> set{{{"k", std::string_view(text)}}};
+      h.record_views(1, set);
+      h.record_views(1, set);
+      ++expected;
+    }
+  }
+  // The same value under another key, and a key that differs in its last byte only.
+  const std::array<metric_attribute_view, 1> other_key{{{"j", std::string_view("a")}}};
+  const std::array<metric_attribute_view, 1> long_key{{{"mcp.method.namf", std::string_view("a")}}};
+  const std::array<metric_attribute_view, 1> long_key_2{{{"mcp.method.name", std::string_view("a")}}};
+  for (const auto& set : {other_key, long_key, long_key_2}) {
+    h.record_views(1, set);
+    h.record_views(1, set);
+    ++expected;
+  }
+  const auto points = h.points();
+  EXPECT_EQ(points.size(), expected);
+  for (const auto& p : points) EXPECT_EQ(p.count, 2u);
+}
+
 TEST(Histogram, ConcurrentRecordsAreAllCounted) {
   histogram h("d", "s", "", http_duration_boundaries());
   std::vector<std::thread> threads;
