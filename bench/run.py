@@ -99,11 +99,44 @@ def wrk_once(url, seconds, env):
     return r
 
 
-def wrk(url, session=None):
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def thread_cpu(pid):
+    """CPU seconds (user, system) of each of `pid`'s threads, summed by thread name."""
+    out = {}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/stat") as f:
+                stat = f.read()
+        except FileNotFoundError:
+            continue  # the thread ended
+        name = stat[stat.index("(") + 1:stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2:].split()
+        user, system = out.get(name, (0.0, 0.0))
+        out[name] = (user + int(fields[11]) / TICK, system + int(fields[12]) / TICK)
+    return out
+
+
+def busy_threads(r):
+    """(thread name, {user, system}) of the threads that used a measurable share, busiest first."""
+    cpu = sorted(r.get("server_cpu_us", {}).items(), key=lambda kv: -(kv[1]["user"] + kv[1]["system"]))
+    return [(t, c) for t, c in cpu if c["user"] + c["system"] >= 0.05]
+
+
+def wrk(url, session=None, pid=None):
     env = dict(os.environ)
     env["MCP_SESSION_ID"] = session or ""
     warm = wrk_once(url, WARMUP, env) if WARMUP else {"requests": 0}
+    before = thread_cpu(pid) if pid else {}
     r = wrk_once(url, DURATION, env)
+    if pid:
+        # Where the server's core went, per request and by thread (user and kernel time).
+        after = thread_cpu(pid)
+        n = max(r["requests"], 1)
+        r["server_cpu_us"] = {name: {"user": (u - before.get(name, (0, 0))[0]) * 1e6 / n,
+                                     "system": (k - before.get(name, (0, 0))[1]) * 1e6 / n}
+                              for name, (u, k) in after.items()}
     r["warmup_requests"] = warm["requests"]
     r["failures"] = r["errors"] + r["non2xx"] + r["bad_answers"]
     return r
@@ -117,11 +150,14 @@ def macro(name, cmd, env=None, session=False):
         if session:
             status, _, sid = post(url, INIT, HEADERS)
             post(url, {"jsonrpc": "2.0", "method": "notifications/initialized"}, dict(HEADERS, **{"Mcp-Session-Id": sid}))
-        r = wrk(url, sid)
+        r = wrk(url, sid, p.pid)
         r["name"] = name
         r["rss_kib"] = rss_kib(p.pid)
     finally:
         err = stop(p)
+    busy = [f"{t} {c['user']:.1f} user + {c['system']:.1f} kernel" for t, c in busy_threads(r)]
+    if busy:
+        log(f"    server CPU per request (us): {'; '.join(busy)}")
     m = re.search(r"spans exported (\d+) dropped (\d+) failed (\d+)", err)
     if m:
         r["spans_exported"], r["spans_dropped"], r["spans_failed"] = map(int, m.groups())
@@ -268,6 +304,12 @@ def main():
         dropped = f"{r['spans_dropped'] + r['spans_failed']}" if "spans_dropped" in r else "-"
         print(f"{r['name']:<40} {r['rps']:>10.0f} {r['p50_us'] / 1000:>8.2f} {r['p99_us'] / 1000:>8.2f} "
               f"{r['failures']:>7} {rss:>9} {dropped:>14}")
+    print()
+    print("Server CPU per request (us, user + kernel, by thread; the measured run only):")
+    for r in results["macro"]:
+        busy = [f"{t} {c['user']:.1f} + {c['system']:.1f}" for t, c in busy_threads(r)]
+        if busy:
+            print(f"  {r['name']:<38} {'; '.join(busy)}")
     print()
     for r in results["stdio"]:
         print(f"{r['name'] + ' round trip':<40} p50 {r['p50_us']:>7.0f} us   p99 {r['p99_us']:>7.0f} us")

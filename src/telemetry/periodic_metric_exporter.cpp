@@ -6,6 +6,8 @@
 
 #include <lumen/log.hpp>
 
+#include <pthread.h>
+
 namespace lumen::telemetry {
 
 namespace {
@@ -34,7 +36,10 @@ periodic_metric_exporter::periodic_metric_exporter(const lumen::telemetry::meter
                                                    std::shared_ptr<const trace::resource> resource,
                                                    metric_export_options options)
     : meter_(meter), resource_(std::move(resource)), options_(std::move(options)), client_(options_.http) {
-  worker_ = std::thread([this] { run(); });
+  worker_ = std::thread([this] {
+    ::pthread_setname_np(::pthread_self(), "lumen-metrics");
+    run();
+  });
 }
 
 periodic_metric_exporter::~periodic_metric_exporter() { shutdown(); }

@@ -12,6 +12,8 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/status.hpp>
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
@@ -559,6 +561,7 @@ void http_server::start() {
   for (std::size_t i = 0; i < std::max<std::size_t>(1, impl_->options.threads); ++i) {
     ++impl_->running_threads;
     impl_->threads.emplace_back([self = impl_.get()] {
+      ::pthread_setname_np(::pthread_self(), "lumen-http");
       self->io.run();
       --self->running_threads;
     });
