@@ -49,13 +49,8 @@ std::string_view convention_method(std::string_view m) {
 class http_scope final : public transport::http_request_scope {
  public:
   http_scope(std::shared_ptr<runtime> owner, histogram& duration, trace::span s, std::string_view method,
-             std::string_view route)
-      : owner_(std::move(owner)),
-        duration_(duration),
-        span_(std::move(s)),
-        method_(method),
-        route_(route),
-        started_(std::chrono::steady_clock::now()) {}
+             std::string_view route, std::chrono::steady_clock::time_point started)
+      : owner_(std::move(owner)), duration_(duration), span_(std::move(s)), method_(method), route_(route), started_(started) {}
 
   void finish(unsigned status) override {
     span_.set_attribute(trace::static_key(sc::http_response_status_code), std::int64_t{status});
@@ -66,8 +61,10 @@ class http_scope final : public transport::http_request_scope {
       span_.set_attribute(trace::static_key(sc::error_type), error_type);
       span_.set_status(trace::status_code::error);
     }
-    span_.end();
-    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+    // One clock reading ends the span and measures the metric.
+    const auto ended = std::chrono::steady_clock::now();
+    span_.end_at(ended);
+    const double seconds = std::chrono::duration<double>(ended - started_).count();
     std::array<metric_attribute_view, 5> attributes{{{sc::http_request_method, method_},
                                                      {sc::url_scheme, std::string_view("http")},
                                                      {sc::http_response_status_code, std::int64_t{status}}}};
@@ -109,8 +106,10 @@ class http_observer final : public transport::http_request_observer {
       return nullptr;
     }
     const std::string_view method = convention_method(req.method);
+    const auto started = std::chrono::steady_clock::now();
     trace::span_options o;
     o.kind = trace::span_kind::server;
+    o.start_time = started;
     o.parent = incoming.span;
     o.root = !incoming.span.is_valid();
     o.attributes.reserve(12);  // room for the status code and error.type set at the end
@@ -134,7 +133,7 @@ class http_observer final : public transport::http_request_observer {
     auto span = owner_->tracer()->start_span(name, std::move(o));
     // Typed: the MCP layer takes it as it is (no traceparent text to format and parse again).
     req.ambient_context = span.context();
-    return std::make_shared<http_scope>(owner_, *duration_, std::move(span), method, route);
+    return std::make_shared<http_scope>(owner_, *duration_, std::move(span), method, route, started);
   }
 
  private:

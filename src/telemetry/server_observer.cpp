@@ -41,13 +41,13 @@ std::size_t metric_attributes_of(const operation_description& d, const operation
 class mcp_scope final : public server::operation_scope {
  public:
   mcp_scope(std::shared_ptr<runtime> owner, trace::span s, trace::baggage bag, operation_description d,
-            histogram* duration)
+            histogram* duration, std::chrono::steady_clock::time_point started)
       : owner_(std::move(owner)),
         span_(std::move(s)),
         baggage_(std::move(bag)),
         description_(std::move(d)),
         duration_(duration),
-        started_(std::chrono::steady_clock::now()) {}
+        started_(started) {}
 
   std::shared_ptr<void> activate() override {
     return std::make_shared<trace::scope>(trace::context{span_, baggage_});
@@ -76,9 +76,11 @@ class mcp_scope final : public server::operation_scope {
         }
       }
     }
-    span_.end();
+    // One clock reading ends the span and measures the metric.
+    const auto ended = std::chrono::steady_clock::now();
+    span_.end_at(ended);
     if (!duration_) return;  // propagation records nothing, metrics included
-    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+    const double seconds = std::chrono::duration<double>(ended - started_).count();
     std::array<metric_attribute_view, 8> attributes;
     const std::size_t n = metric_attributes_of(description_, outcome ? &*outcome : nullptr, attributes);
     duration_->record_views(seconds, std::span(attributes.data(), n));
@@ -133,14 +135,17 @@ class mcp_server_observer final : public server::operation_observer {
     auto description = describe_operation(method, *params, id, s.protocol_version(), session_value,
                                           origin.network_transport, owner_->options().capture_tool_arguments);
 
+    const auto started = std::chrono::steady_clock::now();
     if (owner_->mode() == telemetry_mode::propagation) {
       // Record nothing; pass the incoming context through unchanged.
       return std::make_shared<mcp_scope>(owner_, trace::span::non_recording(decision.parent),
-                                         std::move(from_meta.baggage), std::move(description), server_duration_);
+                                         std::move(from_meta.baggage), std::move(description), server_duration_,
+                                         started);
     }
 
     trace::span_options options;
     options.kind = trace::span_kind::server;
+    options.start_time = started;
     options.parent = decision.parent;
     options.root = !decision.parent.is_valid();
     if (decision.link) {
@@ -155,7 +160,7 @@ class mcp_server_observer final : public server::operation_observer {
     }
     auto span = owner_->tracer()->start_span(description.name, std::move(options));
     return std::make_shared<mcp_scope>(owner_, std::move(span), std::move(from_meta.baggage), std::move(description),
-                                       server_duration_);
+                                       server_duration_, started);
   }
 
   std::shared_ptr<server::operation_scope> start_outgoing(const server::session& s, jsonrpc::request& request,
@@ -164,8 +169,10 @@ class mcp_server_observer final : public server::operation_observer {
     const std::string network_transport = s.network_transport();
     auto description = describe_operation(request.method, request.params, request.id, s.protocol_version(),
                                           session_value, network_transport, false);
+    const auto started = std::chrono::steady_clock::now();
     trace::span_options options;
     options.kind = trace::span_kind::client;
+    options.start_time = started;
     if (parent) {
       if (auto ctx = parent->span().context(); ctx.is_valid()) options.parent = ctx;
     }
@@ -174,7 +181,7 @@ class mcp_server_observer final : public server::operation_observer {
                            ? trace::span::non_recording(options.parent.value_or(trace::span_context{}))
                            : owner_->tracer()->start_span(description.name, std::move(options));
     auto scope = std::make_shared<mcp_scope>(owner_, std::move(span), trace::baggage{}, std::move(description),
-                                             client_duration_);
+                                             client_duration_, started);
     // Keep every other _meta member (e.g. progressToken) intact.
     json::object meta;
     if (auto const* existing = get_object(request.params, "_meta")) meta = *existing;

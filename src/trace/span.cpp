@@ -6,6 +6,8 @@
 
 #include <boost/core/demangle.hpp>
 
+#include <algorithm>
+#include <limits>
 #include <typeinfo>
 
 namespace lumen::trace {
@@ -13,6 +15,24 @@ namespace lumen::trace {
 std::int64_t now_unix_nano() noexcept {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
+}
+
+std::int64_t unix_nano_at(std::chrono::steady_clock::time_point t) noexcept {
+  using std::chrono::duration_cast;
+  using std::chrono::nanoseconds;
+  static std::atomic<std::int64_t> offset{0};
+  static std::atomic<std::int64_t> refresh_after{std::numeric_limits<std::int64_t>::min()};
+  const std::int64_t at = duration_cast<nanoseconds>(t.time_since_epoch()).count();
+  if (at >= refresh_after.load(std::memory_order_relaxed)) {
+    // The wall clock read between two monotonic readings: the offset is good to half their gap.
+    const auto before = std::chrono::steady_clock::now();
+    const std::int64_t wall = now_unix_nano();
+    const auto after = std::chrono::steady_clock::now();
+    const std::int64_t mid = duration_cast<nanoseconds>((before + (after - before) / 2).time_since_epoch()).count();
+    offset.store(wall - mid, std::memory_order_relaxed);
+    refresh_after.store(mid + 1'000'000'000, std::memory_order_relaxed);
+  }
+  return at + offset.load(std::memory_order_relaxed);
 }
 
 const attribute_value* find_attribute(const attribute_list& list, std::string_view key) noexcept {
@@ -183,20 +203,29 @@ void span::update_name(std::string_view name) {
   if (impl_->data) impl_->data->name = std::string(name);
 }
 
+namespace {
+// The span's record, taken by whoever ends it first (nullptr once ended).
+std::unique_ptr<span_data> take_record(detail::recording_span& r) {
+  std::lock_guard lock(r.mutex);
+  return std::move(r.data);
+}
+}  // namespace
+
 void span::end(std::optional<std::int64_t> end_unix_nano) {
+  if (!end_unix_nano) return end_at(std::chrono::steady_clock::now());
   if (!impl_) return;
-  std::unique_ptr<span_data> done;
-  {
-    std::lock_guard lock(impl_->mutex);
-    if (!impl_->data) return;
-    done = std::move(impl_->data);
-  }
-  if (end_unix_nano) {
-    done->end_unix_nano = *end_unix_nano;
-  } else {
-    auto elapsed = std::chrono::steady_clock::now() - impl_->start_monotonic;
-    done->end_unix_nano = done->start_unix_nano + std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed).count();
-  }
+  auto done = take_record(*impl_);
+  if (!done) return;
+  done->end_unix_nano = *end_unix_nano;
+  impl_->provider->on_end(std::move(done));
+}
+
+void span::end_at(std::chrono::steady_clock::time_point end) {
+  if (!impl_) return;
+  auto done = take_record(*impl_);
+  if (!done) return;
+  const auto elapsed = std::max(end - impl_->start_monotonic, std::chrono::steady_clock::duration::zero());
+  done->end_unix_nano = done->start_unix_nano + std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed).count();
   impl_->provider->on_end(std::move(done));
 }
 
@@ -253,14 +282,14 @@ span tracer::start_span(std::string_view name, span_options options) const {
 
   auto impl = std::make_shared<detail::recording_span>();
   impl->provider = provider_;
-  impl->start_monotonic = std::chrono::steady_clock::now();
+  impl->start_monotonic = options.start_time ? *options.start_time : std::chrono::steady_clock::now();
   // A recycled record where there is one: every field is assigned here.
   auto data = detail::acquire_span_data();
   data->context = ctx;
   data->parent = parent;
   data->name.assign(name);
   data->kind = options.kind;
-  data->start_unix_nano = options.start_unix_nano.value_or(now_unix_nano());
+  data->start_unix_nano = options.start_unix_nano ? *options.start_unix_nano : unix_nano_at(impl->start_monotonic);
   const auto& limits = provider_->limits();
   // Swapped, not moved: the record's empty list goes back with `options` and its buffer is freed
   // on this thread, where the caller's next attribute list finds it.

@@ -79,6 +79,9 @@ class span {
   void update_name(std::string_view name);
   /// Ends the span at `end_unix_nano` (when unset: the start time plus the monotonic duration).
   void end(std::optional<std::int64_t> end_unix_nano = std::nullopt);
+  /// Ends the span at `end`, a reading of the monotonic clock: for a caller that read the clock
+  /// anyway (to record a duration metric), so that span and metric agree and the clock is read once.
+  void end_at(std::chrono::steady_clock::time_point end);
 
  private:
   friend class tracer;
@@ -121,8 +124,11 @@ struct span_options {
   std::vector<link_data> links;
   /// Attributes known at start (samplers see them).
   attribute_list attributes;
-  /// Start time (Unix ns); now when unset.
+  /// Start time (Unix ns); when unset, derived from `start_time`.
   std::optional<std::int64_t> start_unix_nano;
+  /// Start on the monotonic clock (now when unset), from which the span's duration is measured:
+  /// a caller that reads the clock anyway passes its reading.
+  std::optional<std::chrono::steady_clock::time_point> start_time;
 };
 
 class tracer {
@@ -187,5 +193,11 @@ class tracer_provider : public std::enable_shared_from_this<tracer_provider> {
 
 /// Unix time now, in nanoseconds.
 std::int64_t now_unix_nano() noexcept;
+
+/// The Unix time (ns) of a monotonic reading: the reading plus the wall clock's offset from the
+/// monotonic clock, measured again at most once a second. Span start times come from it, so
+/// that a span reads one clock, once, when it starts (a step of the wall clock reaches spans
+/// within a second).
+std::int64_t unix_nano_at(std::chrono::steady_clock::time_point t) noexcept;
 
 }  // namespace lumen::trace

@@ -287,6 +287,26 @@ TEST(Span, ExplicitEventAndEndTimesAreKept) {
   EXPECT_EQ(d.end_unix_nano, 1'000'000'001'000'000'000);
 }
 
+TEST(Span, MonotonicStartAndEndGiveTheExactDurationAndAWallClockStart) {
+  fixture f;
+  const auto t0 = std::chrono::steady_clock::now();
+  const std::int64_t wall_before = now_unix_nano();
+  auto s = f.t->start_span("x", {.start_time = t0});
+  s.end_at(t0 + std::chrono::milliseconds(250));
+  auto late_start = f.t->start_span("y", {.start_time = t0});
+  late_start.end_at(t0 - std::chrono::milliseconds(1));  // an end before the start: zero, not negative
+  const auto spans = f.exporter->finished_spans();
+  ASSERT_EQ(spans.size(), 2u);
+  EXPECT_EQ(spans[0].end_unix_nano - spans[0].start_unix_nano, 250'000'000);
+  // The start is the wall clock of t0, to within what this test's own clock reads take.
+  EXPECT_LT(std::abs(spans[0].start_unix_nano - wall_before), 50'000'000);
+  EXPECT_EQ(spans[1].end_unix_nano, spans[1].start_unix_nano);
+  // A later monotonic reading maps to a later wall time, by the same amount. (The later one first:
+  // a reading past the offset's refresh time measures it again, and t0 then uses the same one.)
+  const std::int64_t later = unix_nano_at(t0 + std::chrono::seconds(3));
+  EXPECT_EQ(later - unix_nano_at(t0), 3'000'000'000);
+}
+
 TEST(Provider, DisabledRecordsNothingButPropagates) {
   fixture f({.disabled = true});
   auto remote = *parse_traceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
