@@ -37,8 +37,16 @@ bool trace_state::valid_value(std::string_view value) noexcept {
   return value.back() != ' ';
 }
 
+trace_state::trace_state(entry_list entries)
+    : entries_(entries.empty() ? nullptr : std::make_shared<const entry_list>(std::move(entries))) {}
+
+const trace_state::entry_list& trace_state::no_entries() noexcept {
+  static const entry_list none;
+  return none;
+}
+
 std::optional<trace_state> trace_state::parse(std::string_view header) {
-  trace_state ts;
+  entry_list entries;
   while (true) {
     auto comma = header.find(',');
     auto member = trim_ows(header.substr(0, comma));
@@ -48,21 +56,21 @@ std::optional<trace_state> trace_state::parse(std::string_view header) {
       auto key = member.substr(0, eq);
       auto value = member.substr(eq + 1);
       if (!valid_key(key) || !valid_value(value)) return std::nullopt;
-      for (const auto& [k, v] : ts.entries_) {
+      for (const auto& [k, v] : entries) {
         if (k == key) return std::nullopt;  // duplicate keys invalidate the header
       }
-      if (ts.entries_.size() == max_members) return std::nullopt;
-      ts.entries_.emplace_back(std::string(key), std::string(value));
+      if (entries.size() == max_members) return std::nullopt;
+      entries.emplace_back(std::string(key), std::string(value));
     }
     if (comma == std::string_view::npos) break;
     header.remove_prefix(comma + 1);
   }
-  return ts;
+  return trace_state(std::move(entries));
 }
 
 std::string trace_state::to_header() const {
   std::string out;
-  for (const auto& [k, v] : entries_) {
+  for (const auto& [k, v] : entries()) {
     if (!out.empty()) out += ',';
     out += k;
     out += '=';
@@ -75,8 +83,8 @@ std::string trace_state::to_header(std::size_t max_chars) const {
   std::string full = to_header();
   if (full.size() <= max_chars) return full;
   // Drop entries over 128 characters first, then from the end, until it fits.
-  std::vector<std::pair<std::string, std::string>> kept;
-  for (const auto& e : entries_) {
+  entry_list kept;
+  for (const auto& e : entries()) {
     if (e.first.size() + 1 + e.second.size() <= 128) kept.push_back(e);
   }
   auto length = [&] {
@@ -85,13 +93,11 @@ std::string trace_state::to_header(std::size_t max_chars) const {
     return n == 0 ? 0 : n - 1;
   };
   while (!kept.empty() && length() > max_chars) kept.pop_back();
-  trace_state t;
-  t.entries_ = std::move(kept);
-  return t.to_header();
+  return trace_state(std::move(kept)).to_header();
 }
 
 std::optional<std::string_view> trace_state::get(std::string_view key) const {
-  for (const auto& [k, v] : entries_) {
+  for (const auto& [k, v] : entries()) {
     if (k == key) return std::string_view(v);
   }
   return std::nullopt;
@@ -99,12 +105,12 @@ std::optional<std::string_view> trace_state::get(std::string_view key) const {
 
 std::optional<trace_state> trace_state::with(std::string_view key, std::string_view value) const {
   if (!valid_key(key) || !valid_value(value)) return std::nullopt;
-  trace_state t;
-  t.entries_.emplace_back(std::string(key), std::string(value));
-  for (const auto& e : entries_) {
-    if (e.first != key && t.entries_.size() < max_members) t.entries_.push_back(e);
+  entry_list entries;
+  entries.emplace_back(std::string(key), std::string(value));
+  for (const auto& e : this->entries()) {
+    if (e.first != key && entries.size() < max_members) entries.push_back(e);
   }
-  return t;
+  return trace_state(std::move(entries));
 }
 
 }  // namespace lumen::trace

@@ -139,6 +139,25 @@ TEST(Tracestate, VendorUpdateMovesEntryToFront) {
   EXPECT_FALSE(ts->with("B", "1"));
 }
 
+TEST(Tracestate, CopiesShareTheListAndAnUpdateLeavesTheOriginal) {
+  auto ts = trace_state::parse("a=1,b=2");
+  ASSERT_TRUE(ts);
+  const trace_state copy = *ts;
+  EXPECT_EQ(copy.entries().data(), ts->entries().data()) << "a copy shares the list";
+  EXPECT_EQ(copy, *ts);
+  auto updated = copy.with("a", "7");
+  ASSERT_TRUE(updated);
+  EXPECT_EQ(copy.to_header(), "a=1,b=2");
+  EXPECT_EQ(ts->to_header(), "a=1,b=2");
+  EXPECT_NE(*updated, *ts);
+  EXPECT_EQ(*updated, *trace_state::parse("a=7,b=2")) << "equal lists compare equal, shared or not";
+  // No entries at all: the same as no tracestate.
+  EXPECT_EQ(*trace_state::parse(""), trace_state{});
+  EXPECT_TRUE(trace_state::parse(" , ")->empty());
+  EXPECT_EQ(trace_state{}.to_header(), "");
+  EXPECT_EQ(trace_state{}.get("a"), std::nullopt);
+}
+
 TEST(Tracestate, TruncationDropsLongEntriesFirstThenFromTheEnd) {
   std::string long_value(200, 'x');
   auto ts = trace_state::parse("a=1,long=" + long_value + ",b=2,c=3");
