@@ -1,6 +1,8 @@
 // Parsing and validating JSON-RPC 2.0 messages from untrusted text.
 #include <lumen/jsonrpc/parse.hpp>
 
+#include "message_arena.hpp"
+
 #include <algorithm>
 #include <string>
 
@@ -117,9 +119,6 @@ std::variant<message, error_response> message_from(const json::value& v, json::o
   return message(error_response{std::move(id), std::move(e)});
 }
 
-// A first block for the arena a message is parsed into: the tree of a small message fits in it.
-std::size_t arena_size(std::size_t text_size) { return std::max<std::size_t>(1024, 2 * text_size); }
-
 }  // namespace
 
 parse_result parse(std::string_view text, const parse_limits& limits) {
@@ -136,7 +135,7 @@ parse_result parse(std::string_view text, const parse_limits& limits) {
   // whole when the last value that refers to it goes (the request's params keep it alive). The
   // arena is not thread-safe: a copy of one of its values allocates from it, so batch elements,
   // which may be handled on several threads at once, are copied out of it below.
-  json::value v = json::parse(text, ec, json::make_shared_resource<json::monotonic_resource>(arena_size(text.size())),
+  json::value v = json::parse(text, ec, json::make_shared_resource<detail::message_arena>(),
                               options);
   if (ec) {
     std::string reason = ec == json::error::too_deep

@@ -141,6 +141,22 @@ TEST(JsonRpcParse, RequestParamsOutliveTheParseAndCopyIntoDefaultStorage) {
   EXPECT_EQ(params.at("name").as_string(), "echo");
 }
 
+TEST(JsonRpcParse, MessagesLargerThanTheArenasFirstBlockKeepEveryValue) {
+  // Far past the arena's inline block: the tree grows into heap blocks of every size, with
+  // strings, numbers (8-byte aligned) and nested containers interleaved.
+  json::object args;
+  for (int i = 0; i < 300; ++i) {
+    args["key" + std::to_string(i)] = json::array{i, std::string(static_cast<std::size_t>(i % 37), 'a' + static_cast<char>(i % 26)),
+                                                  json::object{{"d", i * 0.5}, {"big", std::int64_t{1} << 40}}};
+  }
+  const json::object params{{"name", "echo"}, {"arguments", args}};
+  const std::string text = json::serialize(json::object{{"jsonrpc", "2.0"}, {"id", 7}, {"method", "tools/call"}, {"params", params}});
+  auto req = expect_message<request>(text);
+  EXPECT_EQ(req.params, params);
+  EXPECT_EQ(req.params.at("arguments").at("key299").at(1).as_string(), std::string(299 % 37, 'a' + 299 % 26));
+  EXPECT_EQ(req.params.at("arguments").at("key5").at(2).at("big").as_int64(), std::int64_t{1} << 40);
+}
+
 TEST(JsonRpcSerialize, ResponseTextIsThatOfItsJsonForm) {
   json::value big = json::parse(R"({"content":[{"type":"text","text":")" + std::string(5000, 'x') +
                                 R"("}],"n":1.5,"q":"a\"b\u0001"})");
