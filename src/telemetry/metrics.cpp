@@ -172,23 +172,28 @@ void histogram::record(double value, const metric_attributes& attributes) {
 }
 
 void histogram::record_views(double value, std::span<const metric_attribute_view> attributes) {
-  const std::uint64_t hash = set_hash(attributes);
   auto bucket = static_cast<std::size_t>(std::lower_bound(boundaries_.begin(), boundaries_.end(), value) -
                                          boundaries_.begin());
   std::lock_guard lock(mutex_);
-  histogram_point* p = nullptr;
-  for (auto [it, end] = points_.equal_range(hash); it != end; ++it) {
-    if (same_set(it->second.attributes, attributes)) {
-      p = &it->second;
-      break;
-    }
-  }
+  // A series is usually recorded again and again (one tool, one route): the last one is tried
+  // first, by comparison alone.
+  histogram_point* p = last_ && same_set(last_->attributes, attributes) ? last_ : nullptr;
   if (!p) {
-    p = &points_.emplace(hash, histogram_point{})->second;
-    p->attributes = owned(attributes);
-    p->bucket_counts.assign(boundaries_.size() + 1, 0);
-    p->min = value;
-    p->max = value;
+    const std::uint64_t hash = set_hash(attributes);
+    for (auto [it, end] = points_.equal_range(hash); it != end; ++it) {
+      if (same_set(it->second.attributes, attributes)) {
+        p = &it->second;
+        break;
+      }
+    }
+    if (!p) {
+      p = &points_.emplace(hash, histogram_point{})->second;
+      p->attributes = owned(attributes);
+      p->bucket_counts.assign(boundaries_.size() + 1, 0);
+      p->min = value;
+      p->max = value;
+    }
+    last_ = p;  // map nodes do not move
   }
   ++p->count;
   p->sum += value;

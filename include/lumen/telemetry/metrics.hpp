@@ -71,6 +71,7 @@ class histogram {
   // Keyed by an order-independent hash of the attribute set; a hash shared by two sets is told
   // apart by comparing the sets.
   std::multimap<std::uint64_t, histogram_point> points_;
+  histogram_point* last_ = nullptr;  // the series recorded last, tried first
 };
 
 /// Owns the histograms of a process (one per name).

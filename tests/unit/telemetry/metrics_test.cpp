@@ -83,9 +83,23 @@ TEST(Histogram, SetsDifferingInOneByteOrOnlyInTheirKeysAreApart) {
     h.record_views(1, set);
     ++expected;
   }
+  // Interleaved, each record is a different series than the one before.
+  for (std::size_t n = 1; n <= 40; ++n) {
+    const std::string a(n, 'a'), b(n, 'b');
+    const std::array<metric_attribute_view, 1> set_a{{{"k", std::string_view(a)}}};
+    const std::array<metric_attribute_view, 1> set_b{{{"k", std::string_view(b)}}};
+    h.record_views(1, set_a);
+    h.record_views(1, set_b);
+    h.record_views(1, set_a);
+  }
   const auto points = h.points();
-  EXPECT_EQ(points.size(), expected);
-  for (const auto& p : points) EXPECT_EQ(p.count, 2u);
+  EXPECT_EQ(points.size(), expected + 39) << "the all-'b' strings longer than one byte are new series";
+  for (const auto& p : points) {
+    const auto& text = std::get<std::string>(p.attributes.at(0).second);
+    const bool all_a = p.attributes.at(0).first == "k" && text.find_first_not_of('a') == std::string::npos;
+    const bool all_b = p.attributes.at(0).first == "k" && text.find_first_not_of('b') == std::string::npos;
+    EXPECT_EQ(p.count, all_a ? 4u : all_b && text.size() > 1 ? 1u : all_b ? 3u : 2u) << text;
+  }
 }
 
 TEST(Histogram, ConcurrentRecordsAreAllCounted) {
