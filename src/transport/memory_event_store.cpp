@@ -13,8 +13,16 @@ void memory_event_store::append(const std::string& session_id, const event_id& i
   while (!s.events.empty() &&
          (s.events.size() > limits_.max_events_per_session || s.bytes > limits_.max_bytes_per_session)) {
     auto& oldest = s.events.front();
-    auto& through = s.evicted_through[oldest.id.stream];
-    through = std::max(through, oldest.id.sequence);
+    if (oldest.id.stream > s.forgotten_through_stream) {
+      auto& through = s.evicted_through[oldest.id.stream];
+      through = std::max(through, oldest.id.sequence);
+      const std::size_t remembered = std::max<std::size_t>(limits_.max_events_per_session, 64);
+      if (s.evicted_through.size() > remembered) {
+        // Streams are numbered in order: forget the oldest.
+        s.forgotten_through_stream = std::max(s.forgotten_through_stream, s.evicted_through.begin()->first);
+        s.evicted_through.erase(s.evicted_through.begin());
+      }
+    }
     s.bytes -= oldest.message.size();
     s.events.pop_front();
   }
@@ -30,6 +38,8 @@ bool memory_event_store::replay_after(const std::string& session_id, const event
     if (it == sessions_.end()) return after.sequence == 0;
     auto ev = it->second.evicted_through.find(after.stream);
     if (ev != it->second.evicted_through.end() && ev->second > after.sequence) complete = false;
+    // A forgotten stream: what was evicted is no longer known, so a gap cannot be ruled out.
+    if (after.stream <= it->second.forgotten_through_stream) complete = false;
     for (const auto& e : it->second.events) {
       if (e.id.stream == after.stream && e.id.sequence > after.sequence) copy.push_back(e);
     }
@@ -41,6 +51,12 @@ bool memory_event_store::replay_after(const std::string& session_id, const event
 void memory_event_store::erase_session(const std::string& session_id) {
   std::lock_guard lock(mutex_);
   sessions_.erase(session_id);
+}
+
+std::size_t memory_event_store::remembered_evictions(const std::string& session_id) const {
+  std::lock_guard lock(mutex_);
+  auto it = sessions_.find(session_id);
+  return it == sessions_.end() ? 0 : it->second.evicted_through.size();
 }
 
 std::size_t memory_event_store::size(const std::string& session_id) const {

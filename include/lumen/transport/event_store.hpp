@@ -48,6 +48,9 @@ class memory_event_store final : public event_store {
 
   /// Events held for a session (for tests and metrics).
   std::size_t size(const std::string& session_id) const;
+  /// Streams of a session whose eviction is remembered exactly (for tests and metrics): at most
+  /// max(max_events_per_session, 64); older streams count as evicted in full.
+  std::size_t remembered_evictions(const std::string& session_id) const;
 
  private:
   struct entry {
@@ -57,8 +60,12 @@ class memory_event_store final : public event_store {
   struct session_events {
     std::deque<entry> events;
     std::size_t bytes = 0;
-    /// Per stream, the newest sequence number evicted (0 when none).
+    /// Per stream, the newest sequence number evicted (0 when none), for the newest streams
+    /// only: a session that answers every request on its own stream would otherwise keep one
+    /// entry per request it ever answered.
     std::map<std::uint64_t, std::uint64_t> evicted_through;
+    /// Streams up to this one were forgotten: any of their events may have been evicted.
+    std::uint64_t forgotten_through_stream = 0;
   };
   memory_event_store_limits limits_;
   mutable std::mutex mutex_;

@@ -57,6 +57,26 @@ TEST(MemoryEventStore, EvictsOldestBeyondTheEventLimitAndReportsTheGap) {
   EXPECT_TRUE(complete);
 }
 
+TEST(MemoryEventStore, ASessionWithAStreamPerRequestKeepsBoundedBookkeeping) {
+  // SSE answers: every request is its own stream. A long session must not remember every one.
+  memory_event_store store({.max_events_per_session = 4});
+  for (std::uint64_t stream = 1; stream <= 100'000; ++stream) store.append("s", {stream, 1}, "answer");
+  EXPECT_EQ(store.size("s"), 4u);
+  EXPECT_LE(store.remembered_evictions("s"), 64u);
+  bool complete = true;
+  // A recent evicted stream is still known exactly: its one event was seen, or it was not.
+  EXPECT_TRUE(replay(store, "s", {99'990, 1}, &complete).empty());
+  EXPECT_TRUE(complete);
+  EXPECT_TRUE(replay(store, "s", {99'990, 0}, &complete).empty());
+  EXPECT_FALSE(complete);
+  // A stream forgotten long ago: a gap cannot be ruled out, so it is reported.
+  EXPECT_TRUE(replay(store, "s", {7, 1}, &complete).empty());
+  EXPECT_FALSE(complete);
+  // Streams still held replay as ever.
+  EXPECT_EQ(replay(store, "s", {100'000, 0}, &complete), (std::vector<std::string>{"100000-1=answer"}));
+  EXPECT_TRUE(complete);
+}
+
 TEST(MemoryEventStore, EvictsBeyondTheByteLimit) {
   memory_event_store store({.max_events_per_session = 100, .max_bytes_per_session = 10});
   store.append("s", {1, 1}, "123456");
