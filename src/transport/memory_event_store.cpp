@@ -13,14 +13,16 @@ void memory_event_store::append(const std::string& session_id, const event_id& i
   while (!s.events.empty() &&
          (s.events.size() > limits_.max_events_per_session || s.bytes > limits_.max_bytes_per_session)) {
     auto& oldest = s.events.front();
-    if (oldest.id.stream > s.forgotten_through_stream) {
+    if (!forgotten(s, oldest.id.stream)) {
       auto& through = s.evicted_through[oldest.id.stream];
       through = std::max(through, oldest.id.sequence);
       const std::size_t remembered = std::max<std::size_t>(limits_.max_events_per_session, 64);
       if (s.evicted_through.size() > remembered) {
-        // Streams are numbered in order: forget the oldest.
-        s.forgotten_through_stream = std::max(s.forgotten_through_stream, s.evicted_through.begin()->first);
-        s.evicted_through.erase(s.evicted_through.begin());
+        // POST streams are numbered in order and end: forget the oldest. The standalone stream
+        // (0) lasts as long as the session and stays exact.
+        auto oldest_post = s.evicted_through.upper_bound(0);
+        s.forgotten_through_stream = oldest_post->first;
+        s.evicted_through.erase(oldest_post);
       }
     }
     s.bytes -= oldest.message.size();
@@ -39,7 +41,7 @@ bool memory_event_store::replay_after(const std::string& session_id, const event
     auto ev = it->second.evicted_through.find(after.stream);
     if (ev != it->second.evicted_through.end() && ev->second > after.sequence) complete = false;
     // A forgotten stream: what was evicted is no longer known, so a gap cannot be ruled out.
-    if (after.stream <= it->second.forgotten_through_stream) complete = false;
+    if (forgotten(it->second, after.stream)) complete = false;
     for (const auto& e : it->second.events) {
       if (e.id.stream == after.stream && e.id.sequence > after.sequence) copy.push_back(e);
     }

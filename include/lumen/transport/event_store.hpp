@@ -49,7 +49,8 @@ class memory_event_store final : public event_store {
   /// Events held for a session (for tests and metrics).
   std::size_t size(const std::string& session_id) const;
   /// Streams of a session whose eviction is remembered exactly (for tests and metrics): at most
-  /// max(max_events_per_session, 64); older streams count as evicted in full.
+  /// max(max_events_per_session, 64); older POST streams count as evicted in full (the
+  /// standalone stream, 0, is always exact).
   std::size_t remembered_evictions(const std::string& session_id) const;
 
  private:
@@ -64,9 +65,12 @@ class memory_event_store final : public event_store {
     /// only: a session that answers every request on its own stream would otherwise keep one
     /// entry per request it ever answered.
     std::map<std::uint64_t, std::uint64_t> evicted_through;
-    /// Streams up to this one were forgotten: any of their events may have been evicted.
+    /// POST streams up to this one were forgotten: any of their events may have been evicted.
     std::uint64_t forgotten_through_stream = 0;
   };
+  static bool forgotten(const session_events& s, std::uint64_t stream) noexcept {
+    return stream != 0 && stream <= s.forgotten_through_stream;
+  }
   memory_event_store_limits limits_;
   mutable std::mutex mutex_;
   std::map<std::string, session_events, std::less<>> sessions_;

@@ -77,6 +77,23 @@ TEST(MemoryEventStore, ASessionWithAStreamPerRequestKeepsBoundedBookkeeping) {
   EXPECT_TRUE(complete);
 }
 
+TEST(MemoryEventStore, TheStandaloneStreamKeepsExactGapReportsBesideManyRequestStreams) {
+  // Stream 0 is the standalone GET stream: it lives as long as the session, so it is never one
+  // of the old streams forgotten to bound the bookkeeping.
+  memory_event_store store({.max_events_per_session = 4});
+  bool complete = false;
+  store.append("s", {0, 1}, "note");
+  EXPECT_EQ(replay(store, "s", {0, 0}, &complete), (std::vector<std::string>{"0-1=note"}));
+  EXPECT_TRUE(complete);
+  for (std::uint64_t stream = 1; stream <= 1'000; ++stream) store.append("s", {stream, 1}, "answer");
+  EXPECT_LE(store.remembered_evictions("s"), 64u);
+  // Its one event was evicted: a client that saw it missed nothing, one that did not missed it.
+  EXPECT_TRUE(replay(store, "s", {0, 1}, &complete).empty());
+  EXPECT_TRUE(complete);
+  EXPECT_TRUE(replay(store, "s", {0, 0}, &complete).empty());
+  EXPECT_FALSE(complete);
+}
+
 TEST(MemoryEventStore, EvictsBeyondTheByteLimit) {
   memory_event_store store({.max_events_per_session = 100, .max_bytes_per_session = 10});
   store.append("s", {1, 1}, "123456");
