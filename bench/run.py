@@ -6,13 +6,15 @@ Macro: tools/call of a trivial `echo` tool over Streamable HTTP (JSON answers, k
 static reply (the HTTP ceiling), Lumen stateless, with sessions, with tracing full and OTLP export
 to a local sink, with SSE answers, and the official TypeScript SDK server; stdio round-trip latency
 (Lumen vs the TypeScript SDK); server memory idle and per idle session. Micro: the Google
-Benchmark suites. Writes BUILD/bench/results.json and BUILD/bench/results.png.
+Benchmark suites. Writes build/bench-results/results.json and results.png (BENCH_OUT names another
+folder).
 """
-import json, os, re, shutil, signal, socket, subprocess, sys, tempfile, time, http.client
+import json, os, re, resource, shutil, signal, socket, subprocess, sys, tempfile, time, http.client
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build-release")
-OUT = os.path.join(BUILD, "bench")
+# Results go under build/ (beside the test build, not inside the Release tree it measures).
+OUT = os.environ.get("BENCH_OUT") or os.path.join(ROOT, "build", "bench-results")
 DURATION = int(os.environ.get("BENCH_SECONDS", "10"))
 WARMUP = int(os.environ.get("BENCH_WARMUP", "2"))
 CONNECTIONS = 16
@@ -91,11 +93,16 @@ def wrk_once(url, seconds, env):
     fd, report = tempfile.mkstemp(prefix="lumen-wrk-")
     os.close(fd)
     lua = os.path.join(ROOT, "bench", "macro", "tools_call.lua")
+    # wrk is the only child that ends during this call: the difference is its own context switches.
+    sleeps_before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_nvcsw
     subprocess.run(["taskset", "-c", "1", "wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency", "-s", lua, url],
                    env=dict(env, WRK_REPORT=report), stdout=subprocess.DEVNULL, check=True)
     with open(report) as f:
         r = json.loads(f.read())
     os.unlink(report)
+    # How often wrk went idle waiting for answers: each time, an answer's send had to wake it
+    # (on a VM, an inter-processor interrupt the server's core pays for).
+    r["wrk_sleeps_per_request"] = (resource.getrusage(resource.RUSAGE_CHILDREN).ru_nvcsw - sleeps_before) / max(r["requests"], 1)
     return r
 
 
@@ -157,7 +164,7 @@ def macro(name, cmd, env=None, session=False):
         err = stop(p)
     busy = [f"{t} {c['user']:.1f} user + {c['system']:.1f} kernel" for t, c in busy_threads(r)]
     if busy:
-        log(f"    server CPU per request (us): {'; '.join(busy)}")
+        log(f"    server CPU per request (us): {'; '.join(busy)}; wrk slept {r['wrk_sleeps_per_request']:.2f} times per request")
     m = re.search(r"spans exported (\d+) dropped (\d+) failed (\d+)", err)
     if m:
         r["spans_exported"], r["spans_dropped"], r["spans_failed"] = map(int, m.groups())
@@ -305,11 +312,12 @@ def main():
         print(f"{r['name']:<40} {r['rps']:>10.0f} {r['p50_us'] / 1000:>8.2f} {r['p99_us'] / 1000:>8.2f} "
               f"{r['failures']:>7} {rss:>9} {dropped:>14}")
     print()
-    print("Server CPU per request (us, user + kernel, by thread; the measured run only):")
+    print("Server CPU per request (us, user + kernel, by thread; the measured run only), and how often the")
+    print("load generator slept waiting for an answer (a wake-up the server's send pays for):")
     for r in results["macro"]:
         busy = [f"{t} {c['user']:.1f} + {c['system']:.1f}" for t, c in busy_threads(r)]
         if busy:
-            print(f"  {r['name']:<38} {'; '.join(busy)}")
+            print(f"  {r['name']:<38} {'; '.join(busy)}; wrk sleeps {r['wrk_sleeps_per_request']:.2f}/request")
     print()
     for r in results["stdio"]:
         print(f"{r['name'] + ' round trip':<40} p50 {r['p50_us']:>7.0f} us   p99 {r['p99_us']:>7.0f} us")
