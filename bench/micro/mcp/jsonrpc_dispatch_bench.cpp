@@ -1,7 +1,10 @@
 // Micro benchmarks of the MCP hot path without transport: JSON-RPC parse and serialize of a
-// tools/call, and a full session dispatch of tools/call to a trivial tool.
+// tools/call, and a full session dispatch of tools/call to a trivial tool (inline, traced, and
+// through a handler thread).
 #include <lumen/jsonrpc/parse.hpp>
 #include <lumen/server/server.hpp>
+#include <lumen/telemetry/telemetry.hpp>
+#include <lumen/trace/sampler.hpp>
 
 #include <benchmark/benchmark.h>
 
@@ -36,7 +39,8 @@ void BM_JsonRpcSerializeToolsCallResult(benchmark::State& state) {
 }
 BENCHMARK(BM_JsonRpcSerializeToolsCallResult);
 
-// Counts responses and wakes the benchmark loop when the expected one arrives.
+// Counts final responses; wait_for() returns at once when they were sent on the caller's thread
+// (inline handlers) and otherwise waits for the worker that sends them.
 class counting_sink : public server::message_sink {
  public:
   void send(std::string, const server::outgoing_context& ctx) override {
@@ -58,8 +62,15 @@ class counting_sink : public server::message_sink {
   std::uint64_t responses_ = 0;
 };
 
-void BM_SessionDispatchToolsCall(benchmark::State& state) {
-  server::server srv({.name = "bench", .version = "1"}, {.worker_threads = 1});
+// Receives a tools/call to a trivial tool on a session and waits for its response, `workers`
+// handler threads (0: inline, as the HTTP benchmarks run) and the telemetry runtime in `mode`
+// (full: every span sampled, recorded and ended, then recycled since no processor takes it).
+void dispatch_tools_call(benchmark::State& state, std::size_t workers, telemetry::telemetry_mode mode) {
+  auto tel = telemetry::runtime::create({.service_name = "bench",
+                                         .mode = mode,
+                                         .default_span_store_capacity = 0,
+                                         .sampler = trace::always_on_sampler()});
+  server::server srv({.name = "bench", .version = "1"}, {.worker_threads = workers, .observer = tel->server_observer()});
   srv.add_tool({.name = "echo"}, [](const json::object& args, server::request_context&) {
     return server::tool_result::text(args.at("message").as_string());
   });
@@ -74,7 +85,25 @@ void BM_SessionDispatchToolsCall(benchmark::State& state) {
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
 }
-BENCHMARK(BM_SessionDispatchToolsCall)->UseRealTime();
+
+// The dispatch itself: parse, session, tool, serialize, on the calling thread.
+void BM_SessionDispatchToolsCall(benchmark::State& state) {
+  dispatch_tools_call(state, 0, telemetry::telemetry_mode::off);
+}
+BENCHMARK(BM_SessionDispatchToolsCall);
+
+// The same with the MCP server span and the operation-duration metric recorded: the MCP layer's
+// share of tracing's cost (the HTTP span and the export are not in it).
+void BM_SessionDispatchToolsCallTraced(benchmark::State& state) {
+  dispatch_tools_call(state, 0, telemetry::telemetry_mode::full);
+}
+BENCHMARK(BM_SessionDispatchToolsCallTraced);
+
+// Through a handler thread and back: two thread hand-offs, whose wake-up latency dominates.
+void BM_SessionDispatchToolsCallOnWorker(benchmark::State& state) {
+  dispatch_tools_call(state, 1, telemetry::telemetry_mode::off);
+}
+BENCHMARK(BM_SessionDispatchToolsCallOnWorker)->UseRealTime();
 
 }  // namespace
 
