@@ -3,11 +3,11 @@
 
 Macro: tools/call of a trivial `echo` tool over Streamable HTTP (JSON answers, keep-alive,
 16 connections, 10 s after a warm-up; the server pinned to core 0, wrk to core 1) for an nginx
-static reply (the HTTP ceiling), Lumen stateless, with sessions, with tracing full and OTLP export
-to a local sink, with SSE answers, and the official TypeScript SDK server; stdio round-trip latency
-(Lumen vs the TypeScript SDK); server memory idle and per idle session. Micro: the Google
-Benchmark suites. Writes build/bench-results/results.json and results.png (BENCH_OUT names another
-folder).
+static reply (the HTTP ceiling), Lumen stateless, with sessions, with tracing full (recording
+only, then with OTLP export to a local sink), with SSE answers, and the official TypeScript SDK
+server; stdio round-trip latency (Lumen vs the TypeScript SDK); server memory idle and per idle
+session. Micro: the Google Benchmark suites. Writes build/bench-results/results.json and
+results.png (BENCH_OUT names another folder).
 """
 import json, os, re, resource, shutil, signal, socket, subprocess, sys, tempfile, time, http.client
 
@@ -229,6 +229,9 @@ def main():
     off = macro("Lumen stateless, tracing off", [echo, "--port", "0", "--stateless"])
     macro("Lumen stateless, 2 handler threads", [echo, "--port", "0", "--stateless", "--workers", "2"])
     macro("Lumen sessions, tracing off", [echo, "--port", "0"], session=True)
+    # Every span recorded and ended, none exported: splits tracing's cost into recording and export.
+    recording = macro("Lumen stateless, tracing full, no export",
+                      [echo, "--port", "0", "--stateless", "--tracing", "full"])
     # The OTLP sink is its own nginx on the load generator's core: the server's core serves
     # requests and exports, nothing else.
     sink = start_nginx("otlp_sink.conf", otlp_port, "1")
@@ -302,6 +305,7 @@ def main():
         ("< 64 KiB per idle session", 64.0 / max(results["memory"]["per_session_kib"], 1e-9), 1.0),
     ]
     results["targets"] = [{"target": t, "ratio": r, "needed": n, "met": r >= n} for t, r, n in targets]
+    results["recording_only_ratio"] = recording["rps"] / off["rps"]
 
     print()
     print(f"{'HTTP tools/call (16 conn, %ds)' % DURATION:<40} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} "
@@ -331,6 +335,12 @@ def main():
     print()
     for t in results["targets"]:
         print(f"{'MET ' if t['met'] else 'MISS'} {t['target']:<40} ratio {t['ratio']:.2f} (needs {t['needed']})")
+    # Not a target: how far recording alone goes, and what export adds (CPU per request, all threads).
+    cpu = {r["name"]: sum(c["user"] + c["system"] for c in r.get("server_cpu_us", {}).values())
+           for r in (off, recording, full)}
+    print(f"info tracing full, no export / tracing off      ratio {recording['rps'] / off['rps']:.2f}; "
+          f"server CPU per request {cpu[off['name']]:.2f} us off, {cpu[recording['name']]:.2f} recording, "
+          f"{cpu[full['name']]:.2f} recording + export")
 
     with open(os.path.join(OUT, "results.json"), "w") as f:
         json.dump(results, f, indent=2)
