@@ -63,17 +63,19 @@ bool http_session::wants_priming() const {
   return config_.events && mcp_ && mcp_->protocol_version() >= protocol::version_2025_11_25;
 }
 
-bool http_session::open_request_stream(const jsonrpc::request_id& rid, std::shared_ptr<response_channel> channel,
-                                       bool stream_now) {
+http_session::open_result http_session::open_request_stream(const jsonrpc::request_id& rid,
+                                                             std::shared_ptr<response_channel> channel, bool stream_now) {
   std::lock_guard lock(mutex_);
   last_activity_ = std::chrono::steady_clock::now();
-  if (closed_ || requests_.size() >= config_.max_requests) return false;
+  if (closed_ || requests_.size() >= config_.max_requests) return open_result::too_many_requests;
+  auto [it, inserted] = requests_.try_emplace(rid);
+  if (!inserted) return open_result::id_in_use;
   auto s = std::make_shared<stream>();
   s->number = next_stream_++;
   s->channel = std::move(channel);
-  requests_[rid] = s;
+  it->second = s;
   if (stream_now) begin_stream_locked(*s);
-  return true;
+  return open_result::opened;
 }
 
 void http_session::begin_stream_locked(stream& s) {

@@ -34,9 +34,12 @@ class http_session final : public server::message_sink, public std::enable_share
   const std::string& id() const noexcept { return id_; }
   std::shared_ptr<server::session> mcp() const;
 
-  /// Registers the POST that will carry request `rid`'s answers; false when the session has too
-  /// many requests in flight.
-  bool open_request_stream(const jsonrpc::request_id& rid, std::shared_ptr<response_channel> channel, bool stream_now);
+  enum class open_result { opened, too_many_requests, id_in_use };
+  /// Registers the POST that will carry request `rid`'s answers. Refused when the session has too
+  /// many requests in flight, or one with the same id: that one's stream would be taken over and
+  /// its answer lost.
+  open_result open_request_stream(const jsonrpc::request_id& rid, std::shared_ptr<response_channel> channel,
+                                  bool stream_now);
 
   enum class resume_result { opened, bad_event_id };
   /// A GET: the standalone stream, or the resumption of a stream after `last_event_id`.

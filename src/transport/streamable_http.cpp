@@ -200,10 +200,22 @@ struct mcp_endpoint::impl {
       mcp->receive(std::move(message), origin);
       return ch->respond({202, {{"Mcp-Session-Id", hs->id()}}, {}});
     }
-    if (!hs->open_request_stream(request->id, ch, options.always_stream)) {
-      http_response r = error_response(429, "Too Many Requests: too many requests in flight in this session");
-      r.headers.emplace_back("Retry-After", "1");
-      return ch->respond(std::move(r));
+    using open_result = detail::http_session::open_result;
+    switch (hs->open_request_stream(request->id, ch, options.always_stream)) {
+      case open_result::opened:
+        break;
+      case open_result::too_many_requests: {
+        http_response r = error_response(429, "Too Many Requests: too many requests in flight in this session");
+        r.headers.emplace_back("Retry-After", "1");
+        return ch->respond(std::move(r));
+      }
+      case open_result::id_in_use:
+        // An HTTP error, not a JSON-RPC answer with that id, which the client would take for the
+        // answer to the request in flight.
+        return ch->respond(error_response(400,
+                                          "Bad Request: request id " + request->id.to_string() +
+                                              " is already in use by a request in flight in this session",
+                                          jsonrpc::error_codes::invalid_request));
     }
     mcp->receive(std::move(message), origin);
   }

@@ -188,6 +188,37 @@ TEST_F(HttpErrors, TooManyRequestsInFlight_Is429) {
   gate_.open();
 }
 
+TEST_F(HttpErrors, RequestIdInFlight_Is400_AndTheRequestInFlightStillGetsItsAnswer) {
+  // A second POST reusing the id of a request still in flight must not take over that request's
+  // stream: its answer would be lost and the first POST would never end.
+  start();
+  http_test_client c(port());
+  auto sid = open_session(c);
+  http_test_client busy(port());
+  busy.send("POST", "/mcp", with_session(sid), call_body(5, "log_then_wait"));
+  std::vector<sse_event> events;
+  bool done = false;
+  busy.read_events(2, events, done);  // the priming event and the handler's log: it is running
+  ASSERT_EQ(events.size(), 2u);
+
+  auto reused = c.request("POST", "/mcp", with_session(sid), call_body(5, "echo", R"({"text":"again"})"));
+  expect_jsonrpc_error(reused, 400);
+  EXPECT_NE(reused.body.find("request id 5 is already in use"), std::string::npos) << reused.body;
+
+  gate_.open();
+  busy.read_events(10, events, done);  // until the stream ends
+  ASSERT_TRUE(done) << "the first POST's stream ends with its answer";
+  ASSERT_EQ(events.size(), 3u);
+  auto answer = boost::json::parse(events.back().data);
+  EXPECT_EQ(answer.at("id"), 5);
+  EXPECT_EQ(answer.at("result").at("content").at(0).at("text"), "released");
+
+  // Once answered, the id is free again.
+  auto later = c.request("POST", "/mcp", with_session(sid), call_body(5, "echo", R"({"text":"again"})"));
+  ASSERT_EQ(later.status, 200u) << later.body;
+  EXPECT_EQ(later.json().at("result").at("content").at(0).at("text"), "again");
+}
+
 TEST_F(HttpErrors, ReaderThatStopsReading_IsDisconnected_NotBufferedWithoutBound) {
   // 256 KiB may wait for one connection; the flood is 32 MiB. The server closes the stalled
   // connection instead of holding the rest, and the events stay resumable from the store
