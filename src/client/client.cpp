@@ -191,7 +191,58 @@ void client::reinitialize(std::uint64_t generation) {
   if (session_generation_.load() != generation) return;  // another request already did it
   transport_->reset_session();
   initialize_session();
+  restore_session_state();
   ++session_generation_;
+}
+
+// The server forgot the log level and the subscriptions with the old session; without them the
+// new one would silently log at its default level and never report a resource update.
+void client::restore_session_state() {
+  std::optional<protocol::log_level> level;
+  std::vector<std::string> uris;
+  {
+    std::lock_guard lock(mutex_);
+    level = log_level_;
+    uris.assign(subscriptions_.begin(), subscriptions_.end());
+  }
+  if (level) {
+    try {
+      request_once("logging/setLevel", {{"level", protocol::to_string(*level)}});
+    } catch (const client_error& e) {
+      report_error(client_error(e.kind(), std::string("restoring the log level on the new session: ") + e.what(),
+                                e.code()));
+    }
+  }
+  for (const auto& uri : uris) {
+    try {
+      request_once("resources/subscribe", {{"uri", uri}});
+    } catch (const client_error& e) {
+      // The new session refused it (the resource is gone, say): the client is no longer subscribed.
+      if (e.kind() == error_kind::rpc_error) {
+        std::lock_guard lock(mutex_);
+        subscriptions_.erase(uri);
+      }
+      report_error(client_error(e.kind(), "restoring the subscription to " + uri + " on the new session: " + e.what(),
+                                e.code()));
+    }
+  }
+}
+
+// A request that is not retried after a re-initialization (reinitialize() sends these itself).
+json::value client::request_once(const std::string& method, json::object params) {
+  auto promise = std::make_shared<std::promise<json::value>>();
+  auto future = promise->get_future();
+  start_request(
+      method, std::move(params), {},
+      [promise](json::value result, std::exception_ptr error) {
+        if (error) {
+          promise->set_exception(error);
+        } else {
+          promise->set_value(std::move(result));
+        }
+      },
+      1);
+  return future.get();
 }
 
 void client::close() {

@@ -92,10 +92,14 @@ json::object client::read_resource(const std::string& uri, const request_options
 
 void client::subscribe(const std::string& uri, const request_options& options) {
   request("resources/subscribe", {{"uri", uri}}, options);
+  std::lock_guard lock(mutex_);
+  subscriptions_.insert(uri);
 }
 
 void client::unsubscribe(const std::string& uri, const request_options& options) {
   request("resources/unsubscribe", {{"uri", uri}}, options);
+  std::lock_guard lock(mutex_);
+  subscriptions_.erase(uri);
 }
 
 json::object client::list_prompts(std::optional<std::string> cursor, const request_options& options) {
@@ -133,6 +137,8 @@ json::object client::complete(json::object ref, const std::string& argument, con
 
 void client::set_log_level(protocol::log_level level, const request_options& options) {
   request("logging/setLevel", {{"level", protocol::to_string(level)}}, options);
+  std::lock_guard lock(mutex_);
+  log_level_ = level;
 }
 
 }  // namespace lumen::client

@@ -206,6 +206,8 @@ class client {
   json::array list_all_resource_templates(const request_options& options = {});
   /// resources/read: the raw result (`contents`).
   json::object read_resource(const std::string& uri, const request_options& options = {});
+  /// resources/subscribe. The client remembers the URI: when it re-initializes a session the
+  /// server has forgotten (HTTP 404), it subscribes again on the new session.
   void subscribe(const std::string& uri, const request_options& options = {});
   void unsubscribe(const std::string& uri, const request_options& options = {});
 
@@ -222,6 +224,7 @@ class client {
   static json::object prompt_ref(const std::string& name) { return {{"type", "ref/prompt"}, {"name", name}}; }
   static json::object resource_ref(const std::string& uri) { return {{"type", "ref/resource"}, {"uri", uri}}; }
 
+  /// logging/setLevel; set again on a re-initialized session, like subscriptions.
   void set_log_level(protocol::log_level level, const request_options& options = {});
 
  private:
@@ -232,6 +235,8 @@ class client {
   void fail_all(const client_error& error);
   void initialize_session();
   void reinitialize(std::uint64_t generation);
+  void restore_session_state();
+  json::value request_once(const std::string& method, json::object params);
   json::object capabilities() const;
   json::array list_all(const std::string& method, const std::string& key, const request_options& options);
   void send(const jsonrpc::message& m, const header_list& headers);
@@ -271,6 +276,9 @@ class client {
   std::optional<std::chrono::steady_clock::time_point> initialized_at_;
   std::optional<server_endpoint> server_endpoint_;  // the transport's, read at connect()
   std::optional<client_error> dead_;  // why the connection ended
+  // Session state the client set, which a re-initialized session must be given again.
+  std::set<std::string> subscriptions_;
+  std::optional<protocol::log_level> log_level_;
   std::int64_t next_id_ = 0;
   std::map<std::int64_t, std::shared_ptr<pending_request>> pending_;
   std::set<std::int64_t> finished_;  // recently finished ids (late answers are ignored)

@@ -231,6 +231,34 @@ TEST_F(LumenClientOverHttp, ForgottenSessionIsReinitializedAndTheCallRetried) {
   EXPECT_TRUE(updates.wait_first(20s)) << "no update on the new session's stream";
 }
 
+TEST_F(LumenClientOverHttp, ReinitializedSessionGetsTheSubscriptionsAndLogLevelBack) {
+  auto c = make_client();
+  resource_updates updates(*c);
+  std::mutex m;
+  std::vector<protocol::log_level> levels;
+  c->on_log([&](protocol::log_level level, const std::optional<std::string>&, const json::value&) {
+    std::lock_guard lock(m);
+    levels.push_back(level);
+  });
+  c->connect();
+  c->subscribe("lumen://readme");
+  c->set_log_level(protocol::log_level::warning);
+  auto first_session = c->transport().session_id();
+  auto deleted = raw_status("DELETE", first_session);
+  ASSERT_TRUE(deleted == 200u || deleted == 204u) << deleted;
+
+  // The call meets the 404, re-initializes, restores, and is retried: no subscribe, no setLevel here.
+  EXPECT_EQ(c->call_tool("log_levels").text(), "logged");
+  EXPECT_NE(c->transport().session_id(), first_session);
+  {
+    std::lock_guard lock(m);
+    // The server's default is info (info, warning, error); the restored level lets two through.
+    EXPECT_EQ(levels, (std::vector{protocol::log_level::warning, protocol::log_level::error}));
+  }
+  c->call_tool("touch", {{"uri", "lumen://readme"}});
+  EXPECT_EQ(updates.wait_first(20s), "lumen://readme") << "the subscription was not restored";
+}
+
 TEST_F(LumenClientOverHttp, ServerDyingMidCallIsAClearErrorNotAHang) {
   auto c = make_client();
   c->connect();
