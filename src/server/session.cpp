@@ -284,6 +284,7 @@ void session::run_handler(jsonrpc::request req, std::shared_ptr<in_flight_reques
     // A cancelled request gets no response (MCP cancellation rules).
     if (token.is_cancelled()) answer.reset();
     deliver(entry->batch, answer ? &*answer : nullptr, reply);
+    if (!answer && !entry->batch && sink_) sink_->ended_without_answer(req.id);
   }
   if (scope) scope->finish(answer ? &*answer : nullptr);
   finish_request(req.id);

@@ -78,6 +78,26 @@ http_session::open_result http_session::open_request_stream(const jsonrpc::reque
   return open_result::opened;
 }
 
+http_session::open_result http_session::open_batch_stream(const std::vector<jsonrpc::request_id>& rids,
+                                                           std::vector<std::string> errors,
+                                                           std::shared_ptr<response_channel> channel, bool stream_now) {
+  std::lock_guard lock(mutex_);
+  last_activity_ = std::chrono::steady_clock::now();
+  if (closed_ || requests_.size() + rids.size() > config_.max_requests) return open_result::too_many_requests;
+  for (const auto& rid : rids) {
+    if (requests_.contains(rid)) return open_result::id_in_use;
+  }
+  auto s = std::make_shared<stream>();
+  s->number = next_stream_++;
+  s->channel = std::move(channel);
+  s->batch = std::make_unique<batch_answers>();
+  s->batch->answers = std::move(errors);
+  s->batch->outstanding = rids.size();
+  for (const auto& rid : rids) requests_[rid] = s;
+  if (stream_now) begin_stream_locked(*s);
+  return open_result::opened;
+}
+
 void http_session::begin_stream_locked(stream& s) {
   s.streaming = true;
   if (!s.channel) return;
@@ -95,6 +115,55 @@ void http_session::emit_locked(stream& s, const std::string& message) {
   if (s.channel && !s.channel->send(format_sse_event(id, message))) s.channel.reset();
 }
 
+void http_session::ended_without_answer(const jsonrpc::request_id& id) {
+  std::shared_ptr<server::session> released;  // destroyed after the lock is released
+  std::lock_guard lock(mutex_);
+  auto it = requests_.find(id);
+  if (it == requests_.end()) return;
+  auto s = it->second;
+  if (s->batch) {
+    batch_member_done_locked(*s, std::nullopt);
+  } else {
+    // The POST ends as a stream without the answer (SSE, or an empty one when nothing came yet).
+    if (!s->streaming) begin_stream_locked(*s);
+    if (s->channel) s->channel->end_stream();
+  }
+  requests_.erase(it);
+  if (id_.empty() && requests_.empty()) released = std::move(mcp_);
+}
+
+// One of a batch's requests is done (`answer`: none when it was cancelled); the batch is answered
+// when the last one is, with the answers that came, or its stream simply ends if none did.
+void http_session::batch_member_done_locked(stream& s, std::optional<std::string> answer) {
+  if (answer) s.batch->answers.push_back(std::move(*answer));
+  if (--s.batch->outstanding > 0) return;
+  if (s.batch->answers.empty()) {
+    if (!s.streaming) begin_stream_locked(s);
+    if (s.channel) s.channel->end_stream();
+    return;
+  }
+  std::string all = "[";
+  for (const auto& a : s.batch->answers) all.append(all.size() > 1 ? "," : "").append(a);
+  all += ']';
+  answer_locked(s, std::move(all));
+}
+
+// A POST's final answer: a plain JSON answer when nothing came before it, else the stream's last
+// event.
+void http_session::answer_locked(stream& s, std::string message) {
+  if (!s.streaming) {
+    if (!s.channel) return;
+    header_fields h;
+    h.reserve(2);
+    if (!id_.empty()) h.emplace_back("Mcp-Session-Id", id_);
+    h.emplace_back("Content-Type", "application/json");
+    s.channel->respond({200, std::move(h), std::move(message)});
+    return;
+  }
+  emit_locked(s, message);
+  if (s.channel) s.channel->end_stream();
+}
+
 void http_session::flush_pending_locked() {
   while (!pending_.empty() && standalone_.channel) {
     emit_locked(standalone_, pending_.front());
@@ -110,19 +179,13 @@ void http_session::send(std::string message, const server::outgoing_context& ctx
     auto it = requests_.find(*ctx.related_request);
     if (it != requests_.end()) {
       auto s = it->second;
-      if (!s->streaming && ctx.is_final_response) {
-        // Nothing came before the result: a plain JSON answer.
-        if (s->channel) {
-          header_fields h;
-          h.reserve(2);
-          if (!id_.empty()) h.emplace_back("Mcp-Session-Id", id_);
-          h.emplace_back("Content-Type", "application/json");
-          s->channel->respond({200, std::move(h), std::move(message)});
-        }
+      if (ctx.is_final_response && s->batch) {
+        batch_member_done_locked(*s, std::move(message));
+      } else if (ctx.is_final_response) {
+        answer_locked(*s, std::move(message));
       } else {
         if (!s->streaming) begin_stream_locked(*s);
         emit_locked(*s, message);
-        if (ctx.is_final_response && s->channel) s->channel->end_stream();
       }
       if (ctx.is_final_response) {
         requests_.erase(it);
@@ -225,6 +288,7 @@ void http_session::close(std::chrono::milliseconds grace) {
   if (s) s->close(grace);
   std::lock_guard lock(mutex_);
   for (auto& [rid, st] : requests_) {
+    // A batch's requests share one stream: it is ended once (its channel is let go below).
     if (!st->channel) continue;
     if (st->streaming) {
       st->channel->end_stream();
@@ -232,6 +296,7 @@ void http_session::close(std::chrono::milliseconds grace) {
       st->channel->respond({503, {{"Content-Type", "application/json"}},
                             R"({"jsonrpc":"2.0","id":null,"error":{"code":-32000,"message":"Service Unavailable: the session ended"}})"});
     }
+    st->channel.reset();
   }
   requests_.clear();
   if (standalone_.channel) standalone_.channel->end_stream();

@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 namespace lumen::transport::detail {
 
@@ -41,6 +42,12 @@ class http_session final : public server::message_sink, public std::enable_share
   open_result open_request_stream(const jsonrpc::request_id& rid, std::shared_ptr<response_channel> channel,
                                   bool stream_now);
 
+  /// Registers the POST of a JSON-RPC batch (revision 2025-03-26) carrying requests `rids`:
+  /// their messages share its stream, and their final answers go back together as one JSON array,
+  /// after `errors` (the answers to the batch's invalid elements, already serialized).
+  open_result open_batch_stream(const std::vector<jsonrpc::request_id>& rids, std::vector<std::string> errors,
+                                std::shared_ptr<response_channel> channel, bool stream_now);
+
   enum class resume_result { opened, bad_event_id };
   /// A GET: the standalone stream, or the resumption of a stream after `last_event_id`.
   resume_result open_get_stream(std::shared_ptr<response_channel> channel, std::optional<std::string_view> last_event_id);
@@ -57,16 +64,23 @@ class http_session final : public server::message_sink, public std::enable_share
 
   // message_sink
   void send(std::string message, const server::outgoing_context& context) override;
+  void ended_without_answer(const jsonrpc::request_id& id) override;
 
   /// The http_session serving an MCP session, if any (for close_sse_stream).
   static std::shared_ptr<http_session> find(const server::session* s);
 
  private:
+  // A batch's answers, collected until the last of its requests is answered.
+  struct batch_answers {
+    std::vector<std::string> answers;
+    std::size_t outstanding = 0;
+  };
   struct stream {
     std::uint64_t number = 0;
     std::shared_ptr<response_channel> channel;
     bool streaming = false;
     std::uint64_t next_seq = 1;
+    std::unique_ptr<batch_answers> batch;  // only for a batch's POST
   };
 
   header_fields session_headers() const;
@@ -74,6 +88,8 @@ class http_session final : public server::message_sink, public std::enable_share
   void begin_stream_locked(stream& s);
   void emit_locked(stream& s, const std::string& message);
   void flush_pending_locked();
+  void answer_locked(stream& s, std::string message);
+  void batch_member_done_locked(stream& s, std::optional<std::string> answer);
 
   const std::string id_;
   const http_session_config config_;

@@ -12,6 +12,7 @@
 #include <mutex>
 #include <random>
 #include <sys/random.h>
+#include <unordered_set>
 #include <vector>
 
 namespace lumen::transport {
@@ -169,10 +170,7 @@ struct mcp_endpoint::impl {
     if (auto* err = std::get_if<jsonrpc::error_response>(&parsed)) {
       return ch->respond({400, {{"Content-Type", "application/json"}}, jsonrpc::serialize(*err)});
     }
-    if (std::holds_alternative<jsonrpc::batch>(parsed)) {
-      return ch->respond(error_response(400, "Invalid Request: a POST carries one JSON-RPC message, not a batch",
-                                        jsonrpc::error_codes::invalid_request));
-    }
+    if (auto* b = std::get_if<jsonrpc::batch>(&parsed)) return post_batch(req, std::move(*b), ch);
     auto message = std::get<jsonrpc::message>(std::move(parsed));
     auto* request = std::get_if<jsonrpc::request>(&message);
     const bool is_initialize = request && request->method == "initialize";
@@ -239,6 +237,98 @@ struct mcp_endpoint::impl {
     }
     hs->open_request_stream(request->id, ch, options.always_stream);
     mcp->receive(std::move(message), origin);  // the session lets go of itself once it has answered
+  }
+
+  // A JSON-RPC batch: only revision 2025-03-26 has them (on a session negotiated at it, or, when
+  // stateless, a POST without a later MCP-Protocol-Version). Its requests are handled one by one
+  // and answered together, as one JSON array; a batch of only notifications and responses gets
+  // 202.
+  void post_batch(http_request& req, jsonrpc::batch batch, const std::shared_ptr<response_channel>& ch) {
+    std::shared_ptr<detail::http_session> hs;
+    std::shared_ptr<server::session> mcp;
+    std::string version;
+    if (options.stateless) {
+      version = std::string(req.header("MCP-Protocol-Version").value_or(protocol::version_2025_03_26));
+    } else {
+      if (auto rejected = session_of(req, hs)) return ch->respond(std::move(*rejected));
+      mcp = hs->mcp();
+      if (!mcp) return ch->respond(error_response(404, "Not Found: unknown or terminated session", session_not_found_code));
+      version = mcp->protocol_version();
+    }
+    if (!protocol::allows_batches(version)) {
+      return ch->respond(error_response(400,
+                                        "Invalid Request: a POST carries one JSON-RPC message; batches exist only in "
+                                        "protocol revision 2025-03-26, not " + version,
+                                        jsonrpc::error_codes::invalid_request));
+    }
+    if (batch.elements.empty()) {
+      return ch->respond(error_response(400, "Invalid Request: empty batch", jsonrpc::error_codes::invalid_request));
+    }
+    std::vector<jsonrpc::message> messages;
+    std::vector<jsonrpc::request_id> ids;
+    std::unordered_set<jsonrpc::request_id> seen;
+    std::vector<std::string> errors;  // the answers to invalid elements, in the batch's answer
+    messages.reserve(batch.elements.size());
+    for (const auto& element : batch.elements) {
+      auto r = jsonrpc::from_json(element);
+      if (auto* err = std::get_if<jsonrpc::error_response>(&r)) {
+        errors.push_back(jsonrpc::serialize(*err));
+        continue;
+      }
+      auto& m = std::get<jsonrpc::message>(r);
+      if (auto* rq = std::get_if<jsonrpc::request>(&m)) {
+        if (rq->method == "initialize") {
+          return ch->respond(error_response(400, "Invalid Request: initialize must not be part of a JSON-RPC batch",
+                                            jsonrpc::error_codes::invalid_request));
+        }
+        if (!seen.insert(rq->id).second) {
+          return ch->respond(error_response(400, "Bad Request: request id " + rq->id.to_string() +
+                                                     " appears more than once in the batch",
+                                            jsonrpc::error_codes::invalid_request));
+        }
+        ids.push_back(rq->id);
+      }
+      messages.push_back(std::move(m));
+    }
+    auto origin = origin_of(req);
+    if (options.stateless) {
+      hs = std::make_shared<detail::http_session>(std::string(), session_config(false));
+      hs->attach(srv.connect(hs));
+      mcp = hs->mcp();
+      mcp->mark_ephemeral();
+      mcp->assume_initialized(version);
+    } else {
+      hs->touch();
+    }
+    header_fields headers;
+    if (!hs->id().empty()) headers.emplace_back("Mcp-Session-Id", hs->id());
+    if (ids.empty()) {
+      // Nothing that awaits an answer but (perhaps) invalid elements, answered here.
+      for (auto& m : messages) mcp->receive(std::move(m), origin);
+      if (options.stateless) hs->close(options.shutdown_grace);
+      if (errors.empty()) return ch->respond({202, std::move(headers), {}});
+      std::string all = "[";
+      for (const auto& e : errors) all.append(all.size() > 1 ? "," : "").append(e);
+      all += ']';
+      headers.emplace_back("Content-Type", "application/json");
+      return ch->respond({200, std::move(headers), std::move(all)});
+    }
+    using open_result = detail::http_session::open_result;
+    const auto opened = hs->open_batch_stream(ids, std::move(errors), ch, options.always_stream);
+    if (opened != open_result::opened && options.stateless) hs->close(std::chrono::milliseconds(0));
+    if (opened == open_result::too_many_requests) {
+      http_response r = error_response(
+          429, "Too Many Requests: the batch's " + std::to_string(ids.size()) +
+                   " requests would exceed the requests in flight allowed in this session");
+      r.headers.emplace_back("Retry-After", "1");
+      return ch->respond(std::move(r));
+    }
+    if (opened == open_result::id_in_use) {
+      return ch->respond(error_response(400, "Bad Request: a request id of the batch is already in use by a "
+                                             "request in flight in this session",
+                                        jsonrpc::error_codes::invalid_request));
+    }
+    for (auto& m : messages) mcp->receive(std::move(m), origin);
   }
 
   void get(const http_request& req, const std::shared_ptr<response_channel>& ch) {

@@ -23,6 +23,10 @@ class message_sink {
  public:
   virtual ~message_sink() = default;
   virtual void send(std::string message, const outgoing_context& context) = 0;
+  /// Request `id` ended without a response: the client cancelled it, and by the MCP cancellation
+  /// rules none is sent. Nothing more comes for it, so a transport that holds something open per
+  /// request (an HTTP POST's stream) ends it here.
+  virtual void ended_without_answer(const jsonrpc::request_id& id) { static_cast<void>(id); }
 };
 
 }  // namespace lumen::server

@@ -169,6 +169,40 @@ TEST_F(HttpErrors, MalformedJson_Is400ParseError_AndBatchIsRejected) {
   expect_jsonrpc_error(c.request("POST", "/mcp", with_session(sid), "[" + call_body(2, "echo") + "]"), 400);
 }
 
+TEST_F(HttpErrors, BadBatches_On2025_03_26Sessions_Are400Or429) {
+  start({.max_requests_per_session = 3});
+  http_test_client c(port());
+  auto sid = open_session(c, "2025-03-26");
+  auto h = post_headers;
+  h.emplace_back("Mcp-Session-Id", sid);
+  auto rejected = [&](const std::string& body, unsigned status, std::string_view why) {
+    auto r = c.request("POST", "/mcp", h, body);
+    expect_jsonrpc_error(r, status);
+    EXPECT_NE(r.body.find(why), std::string::npos) << r.body;
+  };
+  rejected("[]", 400, "empty batch");
+  rejected("[" + initialize_body("2025-03-26") + "]", 400, "initialize must not be part of a JSON-RPC batch");
+  rejected("[" + call_body(2, "echo") + "," + call_body(2, "echo") + "]", 400, "request id 2 appears more than once");
+  rejected("[" + call_body(2, "echo") + "," + call_body(3, "echo") + "," + call_body(4, "echo") + "," +
+               call_body(8, "echo") + "]",
+           429, "the batch's 4 requests would exceed");
+  // An id in flight, in a batch: refused before anything of the batch runs.
+  http_test_client busy(port());
+  busy.send("POST", "/mcp", h, call_body(5, "log_then_wait"));
+  std::vector<sse_event> events;
+  bool done = false;
+  busy.read_events(1, events, done);  // the handler's log: it is running
+  ASSERT_EQ(events.size(), 1u);
+  rejected("[" + call_body(6, "echo") + "," + call_body(5, "echo") + "]", 400, "already in use");
+  gate_.open();
+  busy.read_events(10, events, done);
+  EXPECT_TRUE(done);
+  // The session still answers a good batch.
+  auto r = c.request("POST", "/mcp", h, "[" + call_body(7, "echo", R"({"text":"ok"})") + "]");
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(r.json().at(0).at("result").at("content").at(0).at("text"), "ok");
+}
+
 TEST_F(HttpErrors, OtherPaths_Are404) {
   start();
   http_test_client c(port());

@@ -264,3 +264,152 @@ TEST_F(StreamableHttp, Shutdown_DrainsRequestsInFlight) {
   http_test_client late(port());
   EXPECT_EQ(late.request("POST", "/mcp", post_headers, initialize_body()).status, 503u);
 }
+
+// Revision 2025-03-26 let a POST carry a JSON-RPC batch: its requests are answered together, as
+// one JSON array (in the order they finish); its notifications and responses add nothing.
+namespace {
+
+// A 2025-03-26 client's headers: that revision had no MCP-Protocol-Version header.
+http_test_client::headers_t old_session_headers(std::string_view sid) {
+  auto h = post_headers;
+  h.emplace_back("Mcp-Session-Id", std::string(sid));
+  return h;
+}
+
+// The answers of a batch by their id, serialized ("2", "\"p\"", "null").
+std::map<std::string, boost::json::object> answers_by_id(const boost::json::value& array) {
+  std::map<std::string, boost::json::object> out;
+  for (const auto& a : array.as_array()) out[boost::json::serialize(a.at("id"))] = a.as_object();
+  return out;
+}
+
+const std::string cancelled_notification =
+    R"({"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":999}})";
+
+}  // namespace
+
+TEST_F(StreamableHttp, Batch_OnA2025_03_26Session_IsAnsweredAsOneJsonArray) {
+  start();
+  http_test_client c(port());
+  auto sid = open_session(c, "2025-03-26");
+  auto r = c.request("POST", "/mcp", old_session_headers(sid),
+                     "[" + call_body(2, "echo", R"({"text":"a"})") + "," + cancelled_notification +
+                         R"(,{"jsonrpc":"2.0","id":"p","method":"ping"}])");
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(r.header("Content-Type"), "application/json");
+  EXPECT_EQ(r.header("Mcp-Session-Id"), sid);
+  auto answers = answers_by_id(r.json());
+  ASSERT_EQ(answers.size(), 2u) << r.body;
+  EXPECT_EQ(answers["2"].at("result").at("content").at(0).at("text"), "a");
+  EXPECT_TRUE(answers["\"p\""].at("result").as_object().empty());
+}
+
+TEST_F(StreamableHttp, Batch_WhoseRequestLogs_StreamsTheLogThenOneEventWithEveryAnswer) {
+  start();
+  http_test_client c(port());
+  auto sid = open_session(c, "2025-03-26");
+  auto r = c.request("POST", "/mcp", old_session_headers(sid),
+                     "[" + call_body(3, "log_then_answer") + "," + call_body(4, "echo", R"({"text":"b"})") + "]");
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(r.header("Content-Type"), "text/event-stream");
+  auto events = parse_sse(r.body);
+  // No priming event for a 2025-03-26 client: the log, then the batch's answer.
+  ASSERT_EQ(events.size(), 2u) << r.body;
+  auto log = boost::json::parse(events[0].data);
+  EXPECT_EQ(log.at("method"), "notifications/message");
+  EXPECT_EQ(log.at("params").at("data"), "working");
+  auto answers = answers_by_id(boost::json::parse(events[1].data));
+  ASSERT_EQ(answers.size(), 2u) << events[1].data;
+  EXPECT_EQ(answers["3"].at("result").at("content").at(0).at("text"), "done");
+  EXPECT_EQ(answers["4"].at("result").at("content").at(0).at("text"), "b");
+}
+
+TEST_F(StreamableHttp, Batch_OfNotificationsOnly_Is202) {
+  start();
+  http_test_client c(port());
+  auto sid = open_session(c, "2025-03-26");
+  auto r = c.request("POST", "/mcp", old_session_headers(sid), "[" + cancelled_notification + "]");
+  EXPECT_EQ(r.status, 202u);
+  EXPECT_TRUE(r.body.empty());
+}
+
+TEST_F(StreamableHttp, Batch_InvalidElements_AreAnsweredWithTheirErrorsInTheArray) {
+  start();
+  http_test_client c(port());
+  auto sid = open_session(c, "2025-03-26");
+  auto r = c.request("POST", "/mcp", old_session_headers(sid), R"([{"jsonrpc":"2.0","id":5,"method":"ping"},{"foo":1}])");
+  ASSERT_EQ(r.status, 200u) << r.body;
+  auto answers = answers_by_id(r.json());
+  ASSERT_EQ(answers.size(), 2u) << r.body;
+  EXPECT_TRUE(answers["5"].contains("result"));
+  EXPECT_EQ(answers["null"].at("error").at("code"), -32600);
+  // Nothing valid at all (JSON-RPC 2.0's `[1]`): an array of one error.
+  r = c.request("POST", "/mcp", old_session_headers(sid), "[1]");
+  ASSERT_EQ(r.status, 200u) << r.body;
+  ASSERT_EQ(r.json().as_array().size(), 1u);
+  EXPECT_EQ(r.json().at(0).at("error").at("code"), -32600);
+}
+
+TEST_F(StreamableHttp, Batch_Stateless_IsServedForA2025_03_26ClientOnly) {
+  start({.stateless = true});
+  http_test_client c(port());
+  const std::string body = "[" + call_body(6, "echo", R"({"text":"c"})") + R"(,{"jsonrpc":"2.0","id":7,"method":"ping"}])";
+  auto r = c.request("POST", "/mcp", post_headers, body);  // no MCP-Protocol-Version: 2025-03-26
+  ASSERT_EQ(r.status, 200u) << r.body;
+  auto answers = answers_by_id(r.json());
+  ASSERT_EQ(answers.size(), 2u) << r.body;
+  EXPECT_EQ(answers["6"].at("result").at("content").at(0).at("text"), "c");
+  auto newer = post_headers;
+  newer.emplace_back("MCP-Protocol-Version", "2025-11-25");
+  r = c.request("POST", "/mcp", newer, body);
+  EXPECT_EQ(r.status, 400u) << r.body;
+  EXPECT_NE(r.body.find("batches exist only in protocol revision 2025-03-26"), std::string::npos) << r.body;
+  EXPECT_EQ(endpoint_->session_count(), 0u);
+}
+
+TEST_F(StreamableHttp, CancelledRequest_EndsItsStreamWithoutAnAnswer_AndFreesItsSlot) {
+  // A cancelled request gets no response (MCP cancellation), but its POST must still end, and
+  // it must stop counting against the session's requests in flight.
+  start({.max_requests_per_session = 1});
+  http_test_client c(port());
+  auto sid = open_session(c);
+  http_test_client busy(port());
+  busy.send("POST", "/mcp", with_session(sid), call_body(9, "log_then_wait"));
+  std::vector<sse_event> events;
+  bool done = false;
+  busy.read_events(2, events, done);  // the priming event and the handler's log: it is running
+  ASSERT_EQ(events.size(), 2u);
+  auto cancel = c.request("POST", "/mcp", with_session(sid),
+                          R"({"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":9}})");
+  EXPECT_EQ(cancel.status, 202u);
+  gate_.open();
+  busy.read_events(10, events, done);
+  EXPECT_TRUE(done) << "the cancelled request's stream did not end";
+  EXPECT_EQ(events.size(), 2u) << "a cancelled request gets no answer";
+  auto next = c.request("POST", "/mcp", with_session(sid), call_body(10, "echo", R"({"text":"next"})"));
+  EXPECT_EQ(next.status, 200u) << next.body;
+}
+
+TEST_F(StreamableHttp, Batch_WithACancelledRequest_IsAnsweredWithTheOthersAnswers) {
+  start();
+  http_test_client c(port());
+  auto sid = open_session(c, "2025-03-26");
+  http_test_client busy(port());
+  busy.send("POST", "/mcp", old_session_headers(sid),
+            "[" + call_body(11, "log_then_wait") + "," + call_body(12, "echo", R"({"text":"kept"})") + "]");
+  std::vector<sse_event> events;
+  bool done = false;
+  busy.read_events(1, events, done);  // the waiting handler's log
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(c.request("POST", "/mcp", old_session_headers(sid),
+                      R"({"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":11}})")
+                .status,
+            202u);
+  gate_.open();
+  busy.read_events(10, events, done);
+  ASSERT_TRUE(done);
+  ASSERT_EQ(events.size(), 2u);
+  auto answers = answers_by_id(boost::json::parse(events[1].data));
+  ASSERT_EQ(answers.size(), 1u) << events[1].data;
+  EXPECT_EQ(answers["12"].at("result").at("content").at(0).at("text"), "kept");
+}
