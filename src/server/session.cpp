@@ -283,17 +283,22 @@ void session::run_handler(jsonrpc::request req, std::shared_ptr<in_flight_reques
     }
     // A cancelled request gets no response (MCP cancellation rules).
     if (token.is_cancelled()) answer.reset();
+    {
+      // The id is free before the answer goes out: a client may reuse it as soon as it has the
+      // answer (and the handler has returned, so cancelling it would change nothing).
+      std::lock_guard lock(mutex_);
+      in_flight_.erase(req.id);
+    }
     deliver(entry->batch, answer ? &*answer : nullptr, reply);
     if (!answer && !entry->batch && sink_) sink_->ended_without_answer(req.id);
   }
   if (scope) scope->finish(answer ? &*answer : nullptr);
-  finish_request(req.id);
+  handler_finished();
 }
 
-void session::finish_request(const jsonrpc::request_id& id) {
+void session::handler_finished() {
   {
     std::lock_guard lock(mutex_);
-    in_flight_.erase(id);
     --running_handlers_;
   }
   idle_cv_.notify_all();

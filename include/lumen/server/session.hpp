@@ -116,7 +116,7 @@ class session : public std::enable_shared_from_this<session> {
   json::value dispatch(const jsonrpc::request& req, cancellation_token token);
   json::object handle_initialize(const json::object& params);
   void send_message(const jsonrpc::message& m, const outgoing_context& context);
-  void finish_request(const jsonrpc::request_id& id);
+  void handler_finished();
   // Tells the observer an initialized session ended (once).
   void report_session_end();
 

@@ -86,6 +86,40 @@ TEST(InlineHandlers, ZeroWorkerThreadsRunTheHandlerOnTheDeliveringThreadBeforeRe
   EXPECT_EQ(s->in_flight(), 0u);
 }
 
+// Sends request `again` to its session the moment the answer to it arrives, as a client that
+// reuses an id as soon as it may.
+class reusing_sink : public capture_sink {
+ public:
+  std::weak_ptr<session> target;
+  std::string again;
+  void send(std::string message, const outgoing_context& context) override {
+    capture_sink::send(message, context);
+    if (context.is_final_response && !again.empty()) {
+      if (auto s = target.lock()) s->receive(std::exchange(again, std::string()));
+    }
+  }
+};
+
+TEST(InlineHandlers, AnIdIsFreeAgainAsSoonAsItsAnswerIsSent) {
+  server srv({.name = "inline", .version = "1"}, {.worker_threads = 0});
+  srv.add_tool({.name = "say"}, [](const json::object& args, request_context&) {
+    return tool_result::text(std::string(args.at("text").as_string()));
+  });
+  auto sink = std::make_shared<reusing_sink>();
+  auto s = srv.connect(sink);
+  s->receive(initialize_request(1));
+  s->receive(R"({"jsonrpc":"2.0","method":"notifications/initialized"})");
+  sink->target = s;
+  sink->again = request(2, "tools/call", {{"name", "say"}, {"arguments", {{"text", "second"}}}});
+  s->receive(request(2, "tools/call", {{"name", "say"}, {"arguments", {{"text", "first"}}}}));
+  // Both answered within receive(); the second was received while the first's answer was sent.
+  auto second = sink->wait_for([](const json::object& o) {
+    auto const* id = o.if_contains("id");
+    return id && *id == 2 && (o.contains("error") || o.at("result").at("content").at(0).at("text") == "second");
+  }, 0ms);
+  EXPECT_FALSE(second.as_object().contains("error")) << json::serialize(second);
+}
+
 TEST_F(SessionTest, InitializeNegotiatesSupportedVersion) {
   auto s = srv_.connect(sink_);
   s->receive(initialize_request(1, "2025-06-18"));
