@@ -18,6 +18,13 @@ std::unordered_map<const server::session*, std::weak_ptr<http_session>>& registr
 
 }  // namespace
 
+std::string json_array_of(const std::vector<std::string>& messages) {
+  std::string out = "[";
+  for (const auto& m : messages) out.append(out.size() > 1 ? "," : "").append(m);
+  out += ']';
+  return out;
+}
+
 http_session::http_session(std::string id, http_session_config config) : id_(std::move(id)), config_(std::move(config)) {}
 
 http_session::~http_session() {
@@ -142,10 +149,7 @@ void http_session::batch_member_done_locked(stream& s, std::optional<std::string
     if (s.channel) s.channel->end_stream();
     return;
   }
-  std::string all = "[";
-  for (const auto& a : s.batch->answers) all.append(all.size() > 1 ? "," : "").append(a);
-  all += ']';
-  answer_locked(s, std::move(all));
+  answer_locked(s, json_array_of(s.batch->answers));
 }
 
 // A POST's final answer: a plain JSON answer when nothing came before it, else the stream's last

@@ -25,6 +25,9 @@ struct http_session_config {
   std::shared_ptr<event_store> events;  // nullptr: no resumption (stateless)
 };
 
+/// Serialized JSON-RPC messages as one JSON array (a batch's answer), without parsing them again.
+std::string json_array_of(const std::vector<std::string>& messages);
+
 class http_session final : public server::message_sink, public std::enable_shared_from_this<http_session> {
  public:
   http_session(std::string id, http_session_config config);

@@ -307,11 +307,8 @@ struct mcp_endpoint::impl {
       for (auto& m : messages) mcp->receive(std::move(m), origin);
       if (options.stateless) hs->close(options.shutdown_grace);
       if (errors.empty()) return ch->respond({202, std::move(headers), {}});
-      std::string all = "[";
-      for (const auto& e : errors) all.append(all.size() > 1 ? "," : "").append(e);
-      all += ']';
       headers.emplace_back("Content-Type", "application/json");
-      return ch->respond({200, std::move(headers), std::move(all)});
+      return ch->respond({200, std::move(headers), detail::json_array_of(errors)});
     }
     using open_result = detail::http_session::open_result;
     const auto opened = hs->open_batch_stream(ids, std::move(errors), ch, options.always_stream);

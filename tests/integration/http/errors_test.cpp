@@ -188,11 +188,9 @@ TEST_F(HttpErrors, BadBatches_On2025_03_26Sessions_Are400Or429) {
            429, "the batch's 4 requests would exceed");
   // An id in flight, in a batch: refused before anything of the batch runs.
   http_test_client busy(port());
-  busy.send("POST", "/mcp", h, call_body(5, "log_then_wait"));
-  std::vector<sse_event> events;
+  auto events = start_waiting_call(busy, h, call_body(5, "log_then_wait"));
+  ASSERT_EQ(events.size(), 1u);  // the handler's log (no priming event for 2025-03-26)
   bool done = false;
-  busy.read_events(1, events, done);  // the handler's log: it is running
-  ASSERT_EQ(events.size(), 1u);
   rejected("[" + call_body(6, "echo") + "," + call_body(5, "echo") + "]", 400, "already in use");
   gate_.open();
   busy.read_events(10, events, done);
@@ -214,10 +212,7 @@ TEST_F(HttpErrors, TooManyRequestsInFlight_Is429) {
   http_test_client c(port());
   auto sid = open_session(c);
   http_test_client busy(port());
-  busy.send("POST", "/mcp", with_session(sid), call_body(2, "log_then_wait"));
-  std::vector<sse_event> events;
-  bool done = false;
-  busy.read_events(2, events, done);
+  ASSERT_EQ(start_waiting_call(busy, with_session(sid), call_body(2, "log_then_wait")).size(), 2u);
   expect_jsonrpc_error(c.request("POST", "/mcp", with_session(sid), call_body(3, "echo")), 429);
   gate_.open();
 }
@@ -229,11 +224,9 @@ TEST_F(HttpErrors, RequestIdInFlight_Is400_AndTheRequestInFlightStillGetsItsAnsw
   http_test_client c(port());
   auto sid = open_session(c);
   http_test_client busy(port());
-  busy.send("POST", "/mcp", with_session(sid), call_body(5, "log_then_wait"));
-  std::vector<sse_event> events;
+  auto events = start_waiting_call(busy, with_session(sid), call_body(5, "log_then_wait"));
+  ASSERT_EQ(events.size(), 2u);  // the priming event and the handler's log
   bool done = false;
-  busy.read_events(2, events, done);  // the priming event and the handler's log: it is running
-  ASSERT_EQ(events.size(), 2u);
 
   auto reused = c.request("POST", "/mcp", with_session(sid), call_body(5, "echo", R"({"text":"again"})"));
   expect_jsonrpc_error(reused, 400);

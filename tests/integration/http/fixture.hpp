@@ -14,6 +14,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 namespace lumen::test {
 
@@ -126,6 +127,20 @@ class http_fixture : public ::testing::Test {
     h.emplace_back("Mcp-Session-Id", std::string(sid));
     h.emplace_back("MCP-Protocol-Version", std::string(version));
     return h;
+  }
+
+  /// Sends `body` (a POST calling `log_then_wait`) on `busy` and reads its stream until the
+  /// handler's log arrives: the handler is running and waits on gate_. Returns the events read.
+  static std::vector<sse_event> start_waiting_call(http_test_client& busy, const http_test_client::headers_t& headers,
+                                                   std::string body) {
+    busy.send("POST", "/mcp", headers, std::move(body));
+    std::vector<sse_event> events;
+    bool done = false;
+    for (std::size_t n = 1; n <= 3 && !done; ++n) {
+      busy.read_events(n, events, done);
+      if (!events.empty() && events.back().data.find(R"("waiting")") != std::string::npos) break;
+    }
+    return events;
   }
 
   static http_test_client::headers_t get_headers(std::string_view sid) {

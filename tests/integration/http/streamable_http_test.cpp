@@ -374,11 +374,9 @@ TEST_F(StreamableHttp, CancelledRequest_EndsItsStreamWithoutAnAnswer_AndFreesIts
   http_test_client c(port());
   auto sid = open_session(c);
   http_test_client busy(port());
-  busy.send("POST", "/mcp", with_session(sid), call_body(9, "log_then_wait"));
-  std::vector<sse_event> events;
+  auto events = start_waiting_call(busy, with_session(sid), call_body(9, "log_then_wait"));
+  ASSERT_EQ(events.size(), 2u);  // the priming event and the handler's log
   bool done = false;
-  busy.read_events(2, events, done);  // the priming event and the handler's log: it is running
-  ASSERT_EQ(events.size(), 2u);
   auto cancel = c.request("POST", "/mcp", with_session(sid),
                           R"({"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":9}})");
   EXPECT_EQ(cancel.status, 202u);
@@ -395,12 +393,10 @@ TEST_F(StreamableHttp, Batch_WithACancelledRequest_IsAnsweredWithTheOthersAnswer
   http_test_client c(port());
   auto sid = open_session(c, "2025-03-26");
   http_test_client busy(port());
-  busy.send("POST", "/mcp", old_session_headers(sid),
-            "[" + call_body(11, "log_then_wait") + "," + call_body(12, "echo", R"({"text":"kept"})") + "]");
-  std::vector<sse_event> events;
+  auto events = start_waiting_call(busy, old_session_headers(sid),
+                                   "[" + call_body(11, "log_then_wait") + "," + call_body(12, "echo", R"({"text":"kept"})") + "]");
+  ASSERT_EQ(events.size(), 1u);  // the waiting handler's log
   bool done = false;
-  busy.read_events(1, events, done);  // the waiting handler's log
-  ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(c.request("POST", "/mcp", old_session_headers(sid),
                       R"({"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":11}})")
                 .status,
