@@ -598,6 +598,12 @@ void http_server::stop() {
   for (auto& t : impl_->threads) {
     if (t.joinable()) t.join();
   }
+  // Handlers still queued (a close posted as the io threads ran out of work, an operation
+  // aborted by it) hold their connection and the server, which hold the io_context: run them
+  // here, with every socket closed, so that nothing is left holding itself.
+  impl_->io.restart();
+  for (int round = 0; round < 1000 && impl_->io.poll() > 0; ++round) {
+  }
 }
 
 std::uint16_t http_server::port() const noexcept { return impl_->bound_port; }
