@@ -207,7 +207,8 @@ void client::restore_session_state() {
   }
   if (level) {
     try {
-      request_once("logging/setLevel", {{"level", protocol::to_string(*level)}});
+      // Attempt 1: not retried after another re-initialization (this is part of one).
+      start_request_future("logging/setLevel", {{"level", protocol::to_string(*level)}}, {}, 1).get();
     } catch (const client_error& e) {
       report_error(client_error(e.kind(), std::string("restoring the log level on the new session: ") + e.what(),
                                 e.code()));
@@ -215,7 +216,7 @@ void client::restore_session_state() {
   }
   for (const auto& uri : uris) {
     try {
-      request_once("resources/subscribe", {{"uri", uri}});
+      start_request_future("resources/subscribe", {{"uri", uri}}, {}, 1).get();
     } catch (const client_error& e) {
       // The new session refused it (the resource is gone, say): the client is no longer subscribed.
       if (e.kind() == error_kind::rpc_error) {
@@ -228,22 +229,6 @@ void client::restore_session_state() {
   }
 }
 
-// A request that is not retried after a re-initialization (reinitialize() sends these itself).
-json::value client::request_once(const std::string& method, json::object params) {
-  auto promise = std::make_shared<std::promise<json::value>>();
-  auto future = promise->get_future();
-  start_request(
-      method, std::move(params), {},
-      [promise](json::value result, std::exception_ptr error) {
-        if (error) {
-          promise->set_exception(error);
-        } else {
-          promise->set_value(std::move(result));
-        }
-      },
-      1);
-  return future.get();
-}
 
 void client::close() {
   if (closed_.exchange(true)) return;
@@ -330,15 +315,23 @@ json::value client::request(const std::string& method, json::object params, cons
 
 std::future<json::value> client::request_async(const std::string& method, json::object params,
                                                request_options options) {
+  return start_request_future(method, std::move(params), std::move(options), 0);
+}
+
+std::future<json::value> client::start_request_future(const std::string& method, json::object params,
+                                                      request_options options, int attempt) {
   auto promise = std::make_shared<std::promise<json::value>>();
   auto future = promise->get_future();
-  request_async(method, std::move(params), std::move(options), [promise](json::value result, std::exception_ptr error) {
-    if (error) {
-      promise->set_exception(error);
-    } else {
-      promise->set_value(std::move(result));
-    }
-  });
+  start_request(
+      method, std::move(params), std::move(options),
+      [promise](json::value result, std::exception_ptr error) {
+        if (error) {
+          promise->set_exception(error);
+        } else {
+          promise->set_value(std::move(result));
+        }
+      },
+      attempt);
   return future;
 }
 

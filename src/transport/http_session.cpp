@@ -77,11 +77,7 @@ http_session::open_result http_session::open_request_stream(const jsonrpc::reque
   if (closed_ || requests_.size() >= config_.max_requests) return open_result::too_many_requests;
   auto [it, inserted] = requests_.try_emplace(rid);
   if (!inserted) return open_result::id_in_use;
-  auto s = std::make_shared<stream>();
-  s->number = next_stream_++;
-  s->channel = std::move(channel);
-  it->second = s;
-  if (stream_now) begin_stream_locked(*s);
+  it->second = new_stream_locked(std::move(channel), stream_now);
   return open_result::opened;
 }
 
@@ -94,15 +90,21 @@ http_session::open_result http_session::open_batch_stream(const std::vector<json
   for (const auto& rid : rids) {
     if (requests_.contains(rid)) return open_result::id_in_use;
   }
-  auto s = std::make_shared<stream>();
-  s->number = next_stream_++;
-  s->channel = std::move(channel);
+  auto s = new_stream_locked(std::move(channel), stream_now);
   s->batch = std::make_unique<batch_answers>();
   s->batch->answers = std::move(errors);
   s->batch->outstanding = rids.size();
   for (const auto& rid : rids) requests_[rid] = s;
-  if (stream_now) begin_stream_locked(*s);
   return open_result::opened;
+}
+
+std::shared_ptr<http_session::stream> http_session::new_stream_locked(std::shared_ptr<response_channel> channel,
+                                                                      bool stream_now) {
+  auto s = std::make_shared<stream>();
+  s->number = next_stream_++;
+  s->channel = std::move(channel);
+  if (stream_now) begin_stream_locked(*s);
+  return s;
 }
 
 void http_session::begin_stream_locked(stream& s) {
@@ -131,12 +133,25 @@ void http_session::ended_without_answer(const jsonrpc::request_id& id) {
   if (s->batch) {
     batch_member_done_locked(*s, std::nullopt);
   } else {
-    // The POST ends as a stream without the answer (SSE, or an empty one when nothing came yet).
-    if (!s->streaming) begin_stream_locked(*s);
-    if (s->channel) s->channel->end_stream();
+    end_unanswered_locked(*s);
   }
+  released = forget_request_locked(it);
+}
+
+// The POST ends as a stream without an answer (SSE, or an empty one when nothing came yet).
+void http_session::end_unanswered_locked(stream& s) {
+  if (!s.streaming) begin_stream_locked(s);
+  if (s.channel) s.channel->end_stream();
+}
+
+// A stateless session serves one request: it lets go of the MCP session once that is answered
+// (breaks the cycle session -> sink -> session; the handler still holds the session while it
+// returns). What it returns is to be destroyed after the lock is released.
+std::shared_ptr<server::session> http_session::forget_request_locked(
+    std::unordered_map<jsonrpc::request_id, std::shared_ptr<stream>>::iterator it) {
   requests_.erase(it);
-  if (id_.empty() && requests_.empty()) released = std::move(mcp_);
+  if (id_.empty() && requests_.empty()) return std::move(mcp_);
+  return nullptr;
 }
 
 // One of a batch's requests is done (`answer`: none when it was cancelled); the batch is answered
@@ -144,11 +159,7 @@ void http_session::ended_without_answer(const jsonrpc::request_id& id) {
 void http_session::batch_member_done_locked(stream& s, std::optional<std::string> answer) {
   if (answer) s.batch->answers.push_back(std::move(*answer));
   if (--s.batch->outstanding > 0) return;
-  if (s.batch->answers.empty()) {
-    if (!s.streaming) begin_stream_locked(s);
-    if (s.channel) s.channel->end_stream();
-    return;
-  }
+  if (s.batch->answers.empty()) return end_unanswered_locked(s);
   answer_locked(s, json_array_of(s.batch->answers));
 }
 
@@ -191,12 +202,7 @@ void http_session::send(std::string message, const server::outgoing_context& ctx
         if (!s->streaming) begin_stream_locked(*s);
         emit_locked(*s, message);
       }
-      if (ctx.is_final_response) {
-        requests_.erase(it);
-        // A stateless session serves one request: let go of it once answered (breaks the cycle
-        // session -> sink -> session; the handler still holds the session while it returns).
-        if (id_.empty() && requests_.empty()) released = std::move(mcp_);
-      }
+      if (ctx.is_final_response) released = forget_request_locked(it);
       return;
     }
   }

@@ -91,8 +91,12 @@ class http_session final : public server::message_sink, public std::enable_share
   void begin_stream_locked(stream& s);
   void emit_locked(stream& s, const std::string& message);
   void flush_pending_locked();
+  std::shared_ptr<stream> new_stream_locked(std::shared_ptr<response_channel> channel, bool stream_now);
   void answer_locked(stream& s, std::string message);
+  void end_unanswered_locked(stream& s);
   void batch_member_done_locked(stream& s, std::optional<std::string> answer);
+  std::shared_ptr<server::session> forget_request_locked(
+      std::unordered_map<jsonrpc::request_id, std::shared_ptr<stream>>::iterator it);
 
   const std::string id_;
   const http_session_config config_;

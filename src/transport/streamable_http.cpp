@@ -202,11 +202,8 @@ struct mcp_endpoint::impl {
     switch (hs->open_request_stream(request->id, ch, options.always_stream)) {
       case open_result::opened:
         break;
-      case open_result::too_many_requests: {
-        http_response r = error_response(429, "Too Many Requests: too many requests in flight in this session");
-        r.headers.emplace_back("Retry-After", "1");
-        return ch->respond(std::move(r));
-      }
+      case open_result::too_many_requests:
+        return ch->respond(too_many_requests("Too Many Requests: too many requests in flight in this session"));
       case open_result::id_in_use:
         // An HTTP error, not a JSON-RPC answer with that id, which the client would take for the
         // answer to the request in flight.
@@ -220,15 +217,9 @@ struct mcp_endpoint::impl {
 
   void post_stateless(const http_request& req, jsonrpc::message message, bool is_initialize,
                       const server::inbound_context& origin, const std::shared_ptr<response_channel>& ch) {
-    // A fresh session per POST; no Mcp-Session-Id and no resumption.
-    auto hs = std::make_shared<detail::http_session>(std::string(), session_config(false));
-    hs->attach(srv.connect(hs));
+    auto hs = stateless_session();
     auto mcp = hs->mcp();
-    mcp->mark_ephemeral();
-    if (!is_initialize) {
-      auto version = req.header("MCP-Protocol-Version").value_or(protocol::version_2025_03_26);
-      mcp->assume_initialized(std::string(version));
-    }
+    if (!is_initialize) mcp->assume_initialized(stateless_version(req));
     auto* request = std::get_if<jsonrpc::request>(&message);
     if (!request) {
       mcp->receive(std::move(message), origin);
@@ -237,6 +228,25 @@ struct mcp_endpoint::impl {
     }
     hs->open_request_stream(request->id, ch, options.always_stream);
     mcp->receive(std::move(message), origin);  // the session lets go of itself once it has answered
+  }
+
+  // A fresh session per stateless POST; no Mcp-Session-Id and no resumption.
+  std::shared_ptr<detail::http_session> stateless_session() {
+    auto hs = std::make_shared<detail::http_session>(std::string(), session_config(false));
+    hs->attach(srv.connect(hs));
+    hs->mcp()->mark_ephemeral();
+    return hs;
+  }
+
+  // A stateless POST's revision: its MCP-Protocol-Version, else 2025-03-26 (which had none).
+  static std::string stateless_version(const http_request& req) {
+    return std::string(req.header("MCP-Protocol-Version").value_or(protocol::version_2025_03_26));
+  }
+
+  static http_response too_many_requests(std::string message) {
+    http_response r = error_response(429, message);
+    r.headers.emplace_back("Retry-After", "1");
+    return r;
   }
 
   // A JSON-RPC batch: only revision 2025-03-26 has them (on a session negotiated at it, or, when
@@ -248,7 +258,7 @@ struct mcp_endpoint::impl {
     std::shared_ptr<server::session> mcp;
     std::string version;
     if (options.stateless) {
-      version = std::string(req.header("MCP-Protocol-Version").value_or(protocol::version_2025_03_26));
+      version = stateless_version(req);
     } else {
       if (auto rejected = session_of(req, hs)) return ch->respond(std::move(*rejected));
       mcp = hs->mcp();
@@ -292,10 +302,8 @@ struct mcp_endpoint::impl {
     }
     auto origin = origin_of(req);
     if (options.stateless) {
-      hs = std::make_shared<detail::http_session>(std::string(), session_config(false));
-      hs->attach(srv.connect(hs));
+      hs = stateless_session();
       mcp = hs->mcp();
-      mcp->mark_ephemeral();
       mcp->assume_initialized(version);
     } else {
       hs->touch();
@@ -314,11 +322,8 @@ struct mcp_endpoint::impl {
     const auto opened = hs->open_batch_stream(ids, std::move(errors), ch, options.always_stream);
     if (opened != open_result::opened && options.stateless) hs->close(std::chrono::milliseconds(0));
     if (opened == open_result::too_many_requests) {
-      http_response r = error_response(
-          429, "Too Many Requests: the batch's " + std::to_string(ids.size()) +
-                   " requests would exceed the requests in flight allowed in this session");
-      r.headers.emplace_back("Retry-After", "1");
-      return ch->respond(std::move(r));
+      return ch->respond(too_many_requests("Too Many Requests: the batch's " + std::to_string(ids.size()) +
+                                           " requests would exceed the requests in flight allowed in this session"));
     }
     if (opened == open_result::id_in_use) {
       return ch->respond(error_response(400, "Bad Request: a request id of the batch is already in use by a "

@@ -236,7 +236,8 @@ class client {
   void initialize_session();
   void reinitialize(std::uint64_t generation);
   void restore_session_state();
-  json::value request_once(const std::string& method, json::object params);
+  std::future<json::value> start_request_future(const std::string& method, json::object params,
+                                                request_options options, int attempt);
   json::object capabilities() const;
   json::array list_all(const std::string& method, const std::string& key, const request_options& options);
   void send(const jsonrpc::message& m, const header_list& headers);
