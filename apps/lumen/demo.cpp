@@ -5,6 +5,7 @@
 
 #include <lumen/client/client.hpp>
 #include <lumen/client/http_transport.hpp>
+#include <lumen/telemetry/client_instrumentation.hpp>
 #include <lumen/telemetry/telemetry.hpp>
 #include <lumen/transport/http_server.hpp>
 #include <lumen/transport/serve.hpp>
@@ -122,8 +123,8 @@ void run_scripted_client(const std::string& url, const std::shared_ptr<telemetry
   {
     client::client c(std::make_unique<client::http_transport>(client::http_options{.url = url}),
                      {.info = {.name = "lumen-demo-client", .version = "0.1.0"},
-                      .interceptor = client_telemetry->client_interceptor("tcp"),
-                      .on_session_end = client_telemetry->client_session_observer()});
+                      .interceptor = telemetry::client_interceptor(client_telemetry, "tcp"),
+                      .on_session_end = telemetry::client_session_observer(client_telemetry)});
     c.connect();
     run(c, traced);
     c.close();
@@ -131,8 +132,8 @@ void run_scripted_client(const std::string& url, const std::shared_ptr<telemetry
   {
     client::client c(std::make_unique<client::http_transport>(client::http_options{.url = url}),
                      {.info = {.name = "lumen-demo-client", .version = "0.1.0"},
-                      .interceptor = through_gateway(client_telemetry->client_interceptor("tcp"), gateway_telemetry),
-                      .on_session_end = client_telemetry->client_session_observer()});
+                      .interceptor = through_gateway(telemetry::client_interceptor(client_telemetry, "tcp"), gateway_telemetry),
+                      .on_session_end = telemetry::client_session_observer(client_telemetry)});
     c.connect();
     run(c, gatewayed);
     c.close();
@@ -158,7 +159,7 @@ int run_demo(const std::vector<std::string>& args) {
   }
   transport::stop_signal stop;
 
-  auto store = std::make_shared<viewer::span_store>(o.store_capacity);
+  auto store = std::make_shared<sdk::span_store>(o.store_capacity);
   auto server_telemetry = telemetry::runtime::create(
       {.service_name = "lumen-demo", .service_version = "0.1.0", .mode = telemetry::telemetry_mode::full, .span_store = store});
   server::server srv({.name = "lumen-demo", .version = "0.1.0", .title = "Lumen demo server"},

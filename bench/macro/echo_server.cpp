@@ -8,8 +8,8 @@
 // on stderr at exit ("spans exported N dropped N failed N") so that a run can show none was lost.
 #include <lumen/server/server.hpp>
 #include <lumen/telemetry/telemetry.hpp>
-#include <lumen/trace/otlp.hpp>
-#include <lumen/trace/sampler.hpp>
+#include <lumen/exporter/otlp.hpp>
+#include <lumen/sdk/sampler.hpp>
 #include <lumen/transport/http_server.hpp>
 #include <lumen/transport/stdio.hpp>
 #include <lumen/transport/stop_signal.hpp>
@@ -50,16 +50,16 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  std::shared_ptr<trace::batch_span_processor> exporting;
+  std::shared_ptr<sdk::batch_span_processor> exporting;
   if (tracing && !otlp_url.empty()) {
-    trace::otlp_http_options o;
+    exporter::otlp_http_options o;
     o.url = otlp_url;
-    exporting = std::make_shared<trace::batch_span_processor>(std::make_shared<trace::otlp_http_exporter>(o));
+    exporting = std::make_shared<sdk::batch_span_processor>(std::make_shared<exporter::otlp_http_exporter>(o));
   }
   telemetry::telemetry_options to{.service_name = "bench-echo",
                                   .mode = tracing ? telemetry::telemetry_mode::full : telemetry::telemetry_mode::off,
                                   .default_span_store_capacity = 0,
-                                  .sampler = trace::always_on_sampler()};
+                                  .sampler = sdk::always_on_sampler()};
   if (exporting) to.processors.push_back(exporting);
   auto tel = telemetry::runtime::create(std::move(to));
   server::server srv({.name = "bench-echo", .version = "1.0.0"},

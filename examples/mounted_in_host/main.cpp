@@ -202,7 +202,7 @@ int main(int argc, char** argv) {
   auto parsed = transport::parse_serve_options_or_usage(argc, argv);
   if (!parsed) return 2;
   const transport::serve_options& options = *parsed;
-  auto store = std::make_shared<viewer::span_store>();
+  auto store = std::make_shared<sdk::span_store>();
   auto tel = telemetry::runtime::create({.service_name = "mounted-in-host", .span_store = store,
                                          .http_server_spans = false});  // the host makes the HTTP spans
   server::server srv({.name = "mounted-in-host", .version = "1.0.0"}, {.observer = tel->server_observer()});

@@ -1,6 +1,8 @@
 // MCP client instrumentation: a CLIENT span per outgoing request or notification, by the MCP
 // conventions, with its context injected into `params._meta` (other members kept) and into the
 // HTTP headers; and the client session metric.
+#include <lumen/telemetry/client_instrumentation.hpp>
+
 #include <lumen/client/client.hpp>
 #include <lumen/telemetry/mcp_operation.hpp>
 #include <lumen/telemetry/semconv.hpp>
@@ -12,9 +14,10 @@ namespace {
 namespace sc = semconv;
 }
 
-client::request_interceptor runtime::client_interceptor(std::string network_transport) {
-  if (mode_ == telemetry_mode::off) return {};
-  auto self = shared_from_this();
+client::request_interceptor client_interceptor(const std::shared_ptr<runtime>& telemetry,
+                                               std::string network_transport) {
+  if (!telemetry || telemetry->mode() == telemetry_mode::off) return {};
+  auto self = telemetry;
   return [self, transport = std::move(network_transport)](client::outgoing_message& m) {
     const std::string session = m.session_id.empty() ? std::string() : self->session_attribute(m.session_id);
     auto description = describe_operation(m.method, m.params, m.id, m.protocol_version, session, transport,
@@ -64,7 +67,7 @@ client::request_interceptor runtime::client_interceptor(std::string network_tran
           span.set_attribute(trace::static_key(sc::gen_ai_tool_call_result), json::serialize(*result));
         }
       }
-      metric_attributes attrs{{std::string(sc::mcp_method_name), description.method},
+      sdk::metric_attributes attrs{{std::string(sc::mcp_method_name), description.method},
                               {std::string(sc::network_transport), transport}};
       if (!version.empty()) attrs.emplace_back(std::string(sc::mcp_protocol_version), version);
       if (server) {
@@ -84,17 +87,17 @@ client::request_interceptor runtime::client_interceptor(std::string network_tran
       span.end();
       self->meter()
           .get_histogram(sc::metric_mcp_client_operation_duration, "s", "Duration of MCP client operations",
-                         mcp_duration_boundaries())
+                         semconv::mcp_duration_boundaries())
           .record(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(), std::move(attrs));
     };
   };
 }
 
-std::function<void(const client::session_end&)> runtime::client_session_observer() {
-  if (mode_ != telemetry_mode::full) return {};
-  auto self = shared_from_this();
+std::function<void(const client::session_end&)> client_session_observer(const std::shared_ptr<runtime>& telemetry) {
+  if (!telemetry || telemetry->mode() != telemetry_mode::full) return {};
+  auto self = telemetry;
   return [self](const client::session_end& end) {
-    metric_attributes attributes;
+    sdk::metric_attributes attributes;
     if (!end.protocol_version.empty()) attributes.emplace_back(std::string(sc::mcp_protocol_version), end.protocol_version);
     if (end.transport == "http") attributes.emplace_back(std::string(sc::network_protocol_name), std::string("http"));
     if (end.server) {
@@ -104,14 +107,15 @@ std::function<void(const client::session_end&)> runtime::client_session_observer
     if (end.error) attributes.emplace_back(std::string(sc::error_type), std::string(client::to_string(end.error->kind())));
     self->meter()
         .get_histogram(sc::metric_mcp_client_session_duration, "s", "Duration of MCP client sessions",
-                       mcp_duration_boundaries())
+                       semconv::mcp_duration_boundaries())
         .record(std::chrono::duration<double>(end.duration).count(), std::move(attributes));
   };
 }
 
-void runtime::instrument(client::client_options& options, std::string network_transport) {
-  options.interceptor = client_interceptor(std::move(network_transport));
-  options.on_session_end = client_session_observer();
+void instrument(client::client_options& options, const std::shared_ptr<runtime>& telemetry,
+                std::string network_transport) {
+  options.interceptor = client_interceptor(telemetry, std::move(network_transport));
+  options.on_session_end = client_session_observer(telemetry);
 }
 
 }  // namespace lumen::telemetry

@@ -48,7 +48,7 @@ std::string_view convention_method(std::string_view m) {
 // The HTTP server span's end and its http.server.request.duration point.
 class http_scope final : public transport::http_request_scope {
  public:
-  http_scope(std::shared_ptr<runtime> owner, histogram& duration, trace::span s, std::string_view method,
+  http_scope(std::shared_ptr<runtime> owner, sdk::histogram& duration, trace::span s, std::string_view method,
              std::string_view route, std::chrono::steady_clock::time_point started)
       : owner_(std::move(owner)), duration_(duration), span_(std::move(s)), method_(method), route_(route), started_(started) {}
 
@@ -65,7 +65,7 @@ class http_scope final : public transport::http_request_scope {
     const auto ended = std::chrono::steady_clock::now();
     span_.end_at(ended);
     const double seconds = std::chrono::duration<double>(ended - started_).count();
-    std::array<metric_attribute_view, 5> attributes{{{sc::http_request_method, method_},
+    std::array<sdk::metric_attribute_view, 5> attributes{{{sc::http_request_method, method_},
                                                      {sc::url_scheme, std::string_view("http")},
                                                      {sc::http_response_status_code, std::int64_t{status}}}};
     std::size_t n = 3;
@@ -76,7 +76,7 @@ class http_scope final : public transport::http_request_scope {
 
  private:
   std::shared_ptr<runtime> owner_;  // keeps duration_ alive
-  histogram& duration_;
+  sdk::histogram& duration_;
   trace::span span_;
   std::string_view method_;  // static
   std::string route_;
@@ -88,7 +88,7 @@ class http_observer final : public transport::http_request_observer {
   explicit http_observer(std::shared_ptr<runtime> owner)
       : owner_(std::move(owner)),
         duration_(owner_->recording_histogram(sc::metric_http_server_request_duration,
-                                              "Duration of HTTP server requests", http_duration_boundaries())) {}
+                                              "Duration of HTTP server requests", semconv::http_duration_boundaries())) {}
 
   std::shared_ptr<transport::http_request_scope> start(transport::http_request& req, std::string_view route,
                                                        std::string_view server_address,
@@ -138,7 +138,7 @@ class http_observer final : public transport::http_request_observer {
 
  private:
   std::shared_ptr<runtime> owner_;
-  histogram* duration_;  // none in propagation mode (which makes no HTTP spans)
+  sdk::histogram* duration_;  // none in propagation mode (which makes no HTTP spans)
 };
 
 }  // namespace

@@ -22,7 +22,7 @@ namespace sc = semconv;
 // The operation's metric attributes, as views of its description and outcome: never the session
 // id or the request id (cardinality).
 std::size_t metric_attributes_of(const operation_description& d, const operation_outcome* outcome,
-                                 std::array<metric_attribute_view, 8>& out) {
+                                 std::array<sdk::metric_attribute_view, 8>& out) {
   std::size_t n = 0;
   out[n++] = {sc::mcp_method_name, std::string_view(d.method)};
   if (d.method == "tools/call") out[n++] = {sc::gen_ai_operation_name, sc::gen_ai_operation_execute_tool};
@@ -41,7 +41,7 @@ std::size_t metric_attributes_of(const operation_description& d, const operation
 class mcp_scope final : public server::operation_scope {
  public:
   mcp_scope(std::shared_ptr<runtime> owner, trace::span s, trace::baggage bag, operation_description d,
-            histogram* duration, std::chrono::steady_clock::time_point started)
+            sdk::histogram* duration, std::chrono::steady_clock::time_point started)
       : owner_(std::move(owner)),
         span_(std::move(s)),
         baggage_(std::move(bag)),
@@ -81,7 +81,7 @@ class mcp_scope final : public server::operation_scope {
     span_.end_at(ended);
     if (!duration_) return;  // propagation records nothing, metrics included
     const double seconds = std::chrono::duration<double>(ended - started_).count();
-    std::array<metric_attribute_view, 8> attributes;
+    std::array<sdk::metric_attribute_view, 8> attributes;
     const std::size_t n = metric_attributes_of(description_, outcome ? &*outcome : nullptr, attributes);
     duration_->record_views(seconds, std::span(attributes.data(), n));
   }
@@ -98,7 +98,7 @@ class mcp_scope final : public server::operation_scope {
   trace::span span_;
   trace::baggage baggage_;
   operation_description description_;
-  histogram* duration_;  // owner_'s; none in propagation mode
+  sdk::histogram* duration_;  // owner_'s; none in propagation mode
   std::chrono::steady_clock::time_point started_;
   std::string exception_type_;
   bool finished_ = false;
@@ -109,9 +109,9 @@ class mcp_server_observer final : public server::operation_observer {
   explicit mcp_server_observer(std::shared_ptr<runtime> owner)
       : owner_(std::move(owner)),
         server_duration_(owner_->recording_histogram(sc::metric_mcp_server_operation_duration,
-                                                     "Duration of MCP operations", mcp_duration_boundaries())),
+                                                     "Duration of MCP operations", semconv::mcp_duration_boundaries())),
         client_duration_(owner_->recording_histogram(sc::metric_mcp_client_operation_duration,
-                                                     "Duration of MCP operations", mcp_duration_boundaries())) {}
+                                                     "Duration of MCP operations", semconv::mcp_duration_boundaries())) {}
 
   std::shared_ptr<server::operation_scope> start_incoming(const server::session& s, const server::incoming_message& m,
                                                           const server::inbound_context& origin) override {
@@ -192,20 +192,20 @@ class mcp_server_observer final : public server::operation_observer {
 
   void session_ended(const server::session&, const server::session_end& end) override {
     if (owner_->mode() != telemetry_mode::full) return;
-    metric_attributes attributes;
+    sdk::metric_attributes attributes;
     if (!end.protocol_version.empty()) attributes.emplace_back(std::string(sc::mcp_protocol_version), std::string(end.protocol_version));
     // Streamable HTTP sessions are HTTP's; stdio has no network protocol.
     if (end.network_transport == "tcp") attributes.emplace_back(std::string(sc::network_protocol_name), std::string("http"));
     owner_->meter()
         .get_histogram(sc::metric_mcp_server_session_duration, "s", "Duration of MCP server sessions",
-                       mcp_duration_boundaries())
+                       semconv::mcp_duration_boundaries())
         .record(std::chrono::duration<double>(end.duration).count(), attributes);
   }
 
  private:
   std::shared_ptr<runtime> owner_;
-  histogram* server_duration_;  // owner_'s (none in propagation mode)
-  histogram* client_duration_;
+  sdk::histogram* server_duration_;  // owner_'s (none in propagation mode)
+  sdk::histogram* client_duration_;
 };
 
 }  // namespace

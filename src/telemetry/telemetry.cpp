@@ -3,21 +3,21 @@
 
 #include <lumen/log.hpp>
 
-#include <lumen/trace/env.hpp>
-#include <lumen/trace/otlp.hpp>
-#include <lumen/viewer/span_store_exporter.hpp>
+#include <lumen/core/env.hpp>
+#include <lumen/exporter/otlp.hpp>
+#include <lumen/sdk/span_store_exporter.hpp>
 
 #include <algorithm>
 
 namespace lumen::telemetry {
 
 telemetry_mode mode_from_environment() {
-  if (trace::env::get_bool("OTEL_SDK_DISABLED")) return telemetry_mode::off;
-  auto v = trace::env::get("LUMEN_TELEMETRY");
+  if (core::env::get_bool("OTEL_SDK_DISABLED")) return telemetry_mode::off;
+  auto v = core::env::get("LUMEN_TELEMETRY");
   if (!v || *v == "full") return telemetry_mode::full;
   if (*v == "off") return telemetry_mode::off;
   if (*v == "propagation") return telemetry_mode::propagation;
-  trace::env::warn_once("LUMEN_TELEMETRY", *v, "off, propagation or full; using full");
+  core::env::warn_once("LUMEN_TELEMETRY", *v, "off, propagation or full; using full");
   return telemetry_mode::full;
 }
 
@@ -37,35 +37,35 @@ bool current_trace_context(std::string& trace_id, std::string& span_id) {
 
 runtime::runtime(telemetry_options options)
     : options_(std::move(options)), mode_(options_.mode.value_or(mode_from_environment())) {
-  if (mode_ != telemetry_mode::off) log::set_context_source(&current_trace_context);
-  trace::tracer_provider_options p;
-  p.resource = trace::resource::create(options_.service_name, options_.service_version);
-  p.sampler = options_.sampler ? options_.sampler : trace::sampler_from_environment();
-  p.limits = trace::span_limits::from_environment();
+  if (mode_ != telemetry_mode::off && options_.correlate_logs) log::set_context_source(&current_trace_context);
+  sdk::tracer_provider_options p;
+  p.resource = sdk::resource::create(options_.service_name, options_.service_version);
+  p.sampler = options_.sampler ? options_.sampler : sdk::sampler_from_environment();
+  p.limits = sdk::span_limits::from_environment();
   p.disabled = mode_ != telemetry_mode::full;
   if (mode_ == telemetry_mode::full) {
-    const bool otlp = trace::otlp_http_options::configured_in_environment();
+    const bool otlp = exporter::otlp_http_options::configured_in_environment();
     if (!otlp && !options_.span_store && options_.default_span_store_capacity > 0) {
-      options_.span_store = std::make_shared<viewer::span_store>(options_.default_span_store_capacity);
+      options_.span_store = std::make_shared<sdk::span_store>(options_.default_span_store_capacity);
     }
     if (otlp) {
       try {
-        p.processors.push_back(std::make_shared<trace::batch_span_processor>(
-            std::make_shared<trace::otlp_http_exporter>(trace::otlp_http_options::from_environment())));
+        p.processors.push_back(std::make_shared<sdk::batch_span_processor>(
+            std::make_shared<exporter::otlp_http_exporter>(exporter::otlp_http_options::from_environment())));
       } catch (const std::exception& e) {
         log::write(log::level::error, std::string("OTLP export disabled: ") + e.what());
       }
     }
     if (options_.span_store) {
       // The OTEL_BSP_* settings, but spans reach the local viewer within 200 ms.
-      auto store_batches = trace::batch_options::from_environment();
+      auto store_batches = sdk::batch_options::from_environment();
       store_batches.schedule_delay = std::min(store_batches.schedule_delay, std::chrono::milliseconds(200));
-      p.processors.push_back(std::make_shared<trace::batch_span_processor>(
-          std::make_shared<viewer::span_store_exporter>(options_.span_store), store_batches));
+      p.processors.push_back(std::make_shared<sdk::batch_span_processor>(
+          std::make_shared<sdk::span_store_exporter>(options_.span_store), store_batches));
     }
     for (auto& extra : options_.processors) p.processors.push_back(extra);
   }
-  provider_ = trace::tracer_provider::create(std::move(p));
+  provider_ = sdk::tracer_provider::create(std::move(p));
   tracer_ = provider_->get_tracer("lumen", "0.1.0");
   if (mode_ == telemetry_mode::full) start_metric_export();
 }
@@ -74,22 +74,22 @@ namespace {
 
 // OTLP metric export is on when an endpoint for metrics is set, unless OTEL_METRICS_EXPORTER=none.
 bool metrics_exported_by_environment() {
-  if (!trace::otlp_http_options::configured_in_environment(trace::otlp_signal::metrics)) return false;
-  auto exporter = trace::env::get("OTEL_METRICS_EXPORTER");
+  if (!exporter::otlp_http_options::configured_in_environment(exporter::otlp_signal::metrics)) return false;
+  auto exporter = core::env::get("OTEL_METRICS_EXPORTER");
   if (!exporter || *exporter == "otlp") return true;
-  if (*exporter != "none") trace::env::warn_once("OTEL_METRICS_EXPORTER", *exporter, "otlp or none; using otlp");
+  if (*exporter != "none") core::env::warn_once("OTEL_METRICS_EXPORTER", *exporter, "otlp or none; using otlp");
   return *exporter != "none";
 }
 
 }  // namespace
 
 void runtime::start_metric_export() {
-  std::optional<metric_export_options> options = options_.metric_export;
-  if (!options && metrics_exported_by_environment()) options = metric_export_options::from_environment();
+  std::optional<exporter::metric_export_options> options = options_.metric_export;
+  if (!options && metrics_exported_by_environment()) options = exporter::metric_export_options::from_environment();
   if (!options) return;
   try {
-    metric_exporter_ = std::make_unique<periodic_metric_exporter>(
-        meter_, std::make_shared<const trace::resource>(provider_->resource()), std::move(*options));
+    metric_exporter_ = std::make_unique<exporter::periodic_metric_exporter>(
+        meter_, std::make_shared<const sdk::resource>(provider_->resource()), std::move(*options));
   } catch (const std::exception& e) {
     log::write(log::level::error, std::string("OTLP metric export disabled: ") + e.what());
   }

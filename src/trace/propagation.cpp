@@ -1,7 +1,7 @@
 // W3C propagators and carriers.
 #include <lumen/trace/propagation.hpp>
 
-#include <lumen/trace/env.hpp>
+#include <lumen/core/env.hpp>
 
 #include <cstdlib>
 #include <strings.h>
@@ -104,7 +104,7 @@ std::shared_ptr<const propagator> default_propagator() {
 }
 
 std::shared_ptr<const propagator> propagator_from_environment() {
-  auto names = env::get("OTEL_PROPAGATORS");
+  auto names = core::env::get("OTEL_PROPAGATORS");
   if (!names) return default_propagator();
   std::vector<std::shared_ptr<const propagator>> parts;
   std::string_view rest = *names;
@@ -119,7 +119,7 @@ std::shared_ptr<const propagator> propagator_from_environment() {
     } else if (name == "baggage") {
       parts.push_back(std::make_shared<const baggage_propagator>());
     } else if (name != "none") {
-      env::warn_once("OTEL_PROPAGATORS", *names, "tracecontext, baggage or none (others are not built in)");
+      core::env::warn_once("OTEL_PROPAGATORS", *names, "tracecontext, baggage or none (others are not built in)");
     }
   }
   return std::make_shared<const composite_propagator>(std::move(parts));

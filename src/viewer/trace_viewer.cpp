@@ -31,7 +31,7 @@ bool is_hex_id(std::string_view s, std::size_t length) {
 
 }  // namespace
 
-trace_viewer::trace_viewer(std::shared_ptr<const span_store> store, std::string base_path, std::optional<bool> enabled)
+trace_viewer::trace_viewer(std::shared_ptr<const sdk::span_store> store, std::string base_path, std::optional<bool> enabled)
     : store_(std::move(store)), base_path_(std::move(base_path)), enabled_(enabled.value_or(enabled_by_default())) {
   while (base_path_.size() > 1 && base_path_.back() == '/') base_path_.pop_back();
 }
@@ -73,7 +73,7 @@ std::optional<viewer_response> trace_viewer::handle(std::string_view method, std
   if (rest == "/style.css") return viewer_response{200, "text/css; charset=utf-8", std::string(viewer_style_css())};
 
   if (rest == "/api/traces") {
-    trace_filter filter;
+    sdk::trace_filter filter;
     for (auto param : parsed->params()) {
       std::string value = param.value;
       if (param.key == "method" && !value.empty()) filter.method = value;

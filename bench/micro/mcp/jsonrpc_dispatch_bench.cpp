@@ -4,7 +4,7 @@
 #include <lumen/jsonrpc/parse.hpp>
 #include <lumen/server/server.hpp>
 #include <lumen/telemetry/telemetry.hpp>
-#include <lumen/trace/sampler.hpp>
+#include <lumen/sdk/sampler.hpp>
 
 #include <benchmark/benchmark.h>
 
@@ -69,7 +69,7 @@ void dispatch_tools_call(benchmark::State& state, std::size_t workers, telemetry
   auto tel = telemetry::runtime::create({.service_name = "bench",
                                          .mode = mode,
                                          .default_span_store_capacity = 0,
-                                         .sampler = trace::always_on_sampler()});
+                                         .sampler = sdk::always_on_sampler()});
   server::server srv({.name = "bench", .version = "1"}, {.worker_threads = workers, .observer = tel->server_observer()});
   srv.add_tool({.name = "echo"}, [](const json::object& args, server::request_context&) {
     return server::tool_result::text(args.at("message").as_string());

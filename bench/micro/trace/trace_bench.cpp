@@ -1,13 +1,15 @@
 // Tracing-core micro benchmarks: traceparent parse/format, unsampled and sampled spans, batch
 // enqueue from two threads, OTLP protobuf encoding of a 512-span batch.
-#include <lumen/trace/otlp.hpp>
-#include <lumen/trace/tracer.hpp>
+#include <lumen/exporter/otlp.hpp>
+#include <lumen/sdk/tracer_provider.hpp>
 
 #include <benchmark/benchmark.h>
 
 namespace {
 
 using namespace lumen::trace;
+using namespace lumen::sdk;
+using namespace lumen::exporter;
 
 const std::string tp = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string_view>
+#include <vector>
 
 namespace lumen::telemetry::semconv {
 
@@ -68,5 +69,11 @@ inline constexpr std::string_view lumen_link_kind_environment = "environment";
 inline constexpr std::string_view meta_traceparent = "traceparent";
 inline constexpr std::string_view meta_tracestate = "tracestate";
 inline constexpr std::string_view meta_baggage = "baggage";
+
+// ---- Histogram buckets the conventions give ---------------------------------------------------
+/// Bucket boundaries for MCP durations (seconds).
+const std::vector<double>& mcp_duration_boundaries();
+/// Bucket boundaries for http.server.request.duration (seconds).
+const std::vector<double>& http_duration_boundaries();
 
 }  // namespace lumen::telemetry::semconv

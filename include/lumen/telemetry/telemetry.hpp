@@ -1,15 +1,18 @@
 // Lumen's MCP telemetry: one object that owns the tracer provider and meter, and gives the server
 // its observer (MCP SERVER spans by the conventions, the parent/link rule, CLIENT spans for
-// server-to-client requests), the HTTP layer its server spans, and the client its interceptor.
+// server-to-client requests), the HTTP layer its server spans, and the client its interceptor
+// (lumen/telemetry/client_instrumentation.hpp).
 //
 //   auto tel = lumen::telemetry::runtime::create({.service_name = "weather"});
 //   lumen::server::server srv(info, {.observer = tel->server_observer()});
 #pragma once
 
-#include <lumen/client/client.hpp>
 #include <lumen/server/observer.hpp>
-#include <lumen/telemetry/metrics.hpp>
-#include <lumen/telemetry/otlp_metrics.hpp>
+#include <lumen/exporter/otlp_metrics.hpp>
+#include <lumen/sdk/metrics.hpp>
+#include <lumen/sdk/span_processor.hpp>
+#include <lumen/sdk/span_store.hpp>
+#include <lumen/sdk/tracer_provider.hpp>
 #include <lumen/telemetry/session_id_hash.hpp>
 #include <lumen/trace/propagation.hpp>
 #include <lumen/trace/tracer.hpp>
@@ -19,9 +22,6 @@
 #include <string>
 #include <vector>
 
-namespace lumen::viewer {
-class span_store;
-}
 namespace lumen::transport {
 class http_request_observer;
 }
@@ -32,6 +32,7 @@ namespace lumen::telemetry {
 /// full: record and export spans.
 enum class telemetry_mode { off, propagation, full };
 
+/// What a runtime records and where it exports.
 struct telemetry_options {
   std::string service_name;
   std::string service_version;
@@ -41,12 +42,18 @@ struct telemetry_options {
   /// OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is set, and `span_store` when given. With neither, an
   /// in-process span store of `default_span_store_capacity` spans (0: none) is created, so that
   /// spans can be seen without a collector (runtime::span_store(), viewer::trace_viewer).
-  std::shared_ptr<viewer::span_store> span_store;
+  std::shared_ptr<sdk::span_store> span_store;
   std::size_t default_span_store_capacity = 4096;
   /// Extra processors (e.g. a simple processor over an in-memory exporter in tests).
-  std::vector<std::shared_ptr<trace::span_processor>> processors;
+  std::vector<std::shared_ptr<sdk::span_processor>> processors;
   /// Sampler; default from OTEL_TRACES_SAMPLER (parentbased_always_on).
-  std::shared_ptr<const trace::sampler> sampler;
+  std::shared_ptr<const sdk::sampler> sampler;
+  /// Log correlation: when true (and the mode is not off) the runtime installs, process-wide,
+  /// lumen::log's context source, so that Lumen's log lines end with the trace and span ids of
+  /// the operation being handled. It is one process-wide hook (lumen::log::set_context_source):
+  /// it reads only the calling thread's current span, so it stays valid after the runtime is
+  /// gone; false leaves lumen::log as it is.
+  bool correlate_logs = true;
   /// Opt-in capture of tool arguments and results (may be sensitive).
   bool capture_tool_arguments = false;
   bool capture_tool_results = false;
@@ -61,9 +68,11 @@ struct telemetry_options {
   /// Where metrics are exported (OTLP/HTTP, on an interval). Default: from the environment when
   /// OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_METRICS_ENDPOINT is set and
   /// OTEL_METRICS_EXPORTER is not `none`; otherwise metrics stay in-process (runtime::meter()).
-  std::optional<metric_export_options> metric_export;
+  std::optional<exporter::metric_export_options> metric_export;
 };
 
+/// Owns the tracer provider, the meter and the exporters of one process (or one test), and makes
+/// the observers that instrument servers, HTTP and clients.
 class runtime : public std::enable_shared_from_this<runtime> {
  public:
   static std::shared_ptr<runtime> create(telemetry_options options = {});
@@ -71,20 +80,20 @@ class runtime : public std::enable_shared_from_this<runtime> {
 
   telemetry_mode mode() const noexcept { return mode_; }
   const telemetry_options& options() const noexcept { return options_; }
-  const std::shared_ptr<trace::tracer_provider>& provider() const noexcept { return provider_; }
+  const std::shared_ptr<sdk::tracer_provider>& provider() const noexcept { return provider_; }
   const std::shared_ptr<trace::tracer>& tracer() const noexcept { return tracer_; }
   /// The span store spans are exported to (the given one or the default); nullptr when none.
-  const std::shared_ptr<viewer::span_store>& span_store() const noexcept { return options_.span_store; }
-  lumen::telemetry::meter& meter() noexcept { return meter_; }
+  const std::shared_ptr<sdk::span_store>& span_store() const noexcept { return options_.span_store; }
+  lumen::sdk::meter& meter() noexcept { return meter_; }
   /// The meter's histogram `name` when this runtime records metrics (full mode); nullptr
   /// otherwise (propagation records none, so it makes no histograms either).
-  histogram* recording_histogram(std::string_view name, std::string_view description,
+  sdk::histogram* recording_histogram(std::string_view name, std::string_view description,
                                  const std::vector<double>& boundaries) {
     if (mode_ != telemetry_mode::full) return nullptr;
     return &meter_.get_histogram(name, "s", description, boundaries);
   }
   /// The OTLP metric exporter, or nullptr when metrics are not exported.
-  periodic_metric_exporter* metric_exporter() noexcept { return metric_exporter_.get(); }
+  exporter::periodic_metric_exporter* metric_exporter() noexcept { return metric_exporter_.get(); }
   /// The value for mcp.session.id (hashed unless raw_session_id).
   std::string session_attribute(std::string_view session_id) const;
 
@@ -93,13 +102,6 @@ class runtime : public std::enable_shared_from_this<runtime> {
   /// HTTP server spans for Lumen's HTTP server (with http_server_spans=false or in propagation
   /// mode, only the header context as the ambient context); nullptr when telemetry is off.
   std::shared_ptr<transport::http_request_observer> http_observer();
-  /// For client_options::interceptor: CLIENT spans, context injected into `_meta` and headers.
-  /// `network_transport` is "tcp" (HTTP) or "pipe" (stdio).
-  client::request_interceptor client_interceptor(std::string network_transport);
-  /// For client_options::on_session_end: records mcp.client.session.duration.
-  std::function<void(const client::session_end&)> client_session_observer();
-  /// Sets both on `options`: `tel->instrument(options, "tcp")`.
-  void instrument(client::client_options& options, std::string network_transport);
 
   /// Exports what is pending: spans and, when exported, metrics.
   bool force_flush(std::chrono::milliseconds timeout = std::chrono::seconds(5));
@@ -110,10 +112,10 @@ class runtime : public std::enable_shared_from_this<runtime> {
   void start_metric_export();
   telemetry_options options_;
   telemetry_mode mode_;
-  std::shared_ptr<trace::tracer_provider> provider_;
+  std::shared_ptr<sdk::tracer_provider> provider_;
   std::shared_ptr<trace::tracer> tracer_;
-  lumen::telemetry::meter meter_;
-  std::unique_ptr<periodic_metric_exporter> metric_exporter_;  // reads meter_: declared after it
+  lumen::sdk::meter meter_;
+  std::unique_ptr<exporter::periodic_metric_exporter> metric_exporter_;  // reads meter_: declared after it
   session_id_hasher hasher_;
 };
 

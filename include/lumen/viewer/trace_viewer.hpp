@@ -8,7 +8,7 @@
 //   GET {base}/api/spans/{spanId}     {traceId, spanId} (where a Link points)
 #pragma once
 
-#include <lumen/viewer/span_store.hpp>
+#include <lumen/sdk/span_store.hpp>
 
 #include <memory>
 #include <optional>
@@ -27,7 +27,7 @@ class trace_viewer {
  public:
   /// `enabled`: nullopt follows enabled_by_default(). A disabled viewer answers every request
   /// under its path with 404 and a message saying how to turn it on.
-  explicit trace_viewer(std::shared_ptr<const span_store> store, std::string base_path = "/_lumen/traces",
+  explicit trace_viewer(std::shared_ptr<const sdk::span_store> store, std::string base_path = "/_lumen/traces",
                         std::optional<bool> enabled = std::nullopt);
 
   /// LUMEN_TRACE_VIEWER=on|off when set; otherwise on, except in production builds (CMake build
@@ -42,7 +42,7 @@ class trace_viewer {
   std::optional<viewer_response> handle(std::string_view method, std::string_view target) const;
 
  private:
-  std::shared_ptr<const span_store> store_;
+  std::shared_ptr<const sdk::span_store> store_;
   std::string base_path_;
   bool enabled_;
 };

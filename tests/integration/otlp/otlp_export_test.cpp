@@ -3,8 +3,8 @@
 // field; retries on 429, 502, 503 and 504 honouring Retry-After; an unresponsive collector never
 // blocks the application, and OTEL_BSP_EXPORT_TIMEOUT bounds each export.
 #include <lumen/json.hpp>
-#include <lumen/trace/otlp.hpp>
-#include <lumen/trace/tracer.hpp>
+#include <lumen/exporter/otlp.hpp>
+#include <lumen/sdk/tracer_provider.hpp>
 
 #include "receiver.hpp"
 
@@ -14,6 +14,8 @@
 
 namespace lumen::trace {
 namespace {
+using namespace lumen::sdk;
+using namespace lumen::exporter;
 
 using namespace std::chrono_literals;
 using test::start_receiver;

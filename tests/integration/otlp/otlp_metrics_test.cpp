@@ -3,7 +3,7 @@
 // fields, cumulative temporality, the export interval, the final export at shutdown, a collector
 // that is down, and the runtime exporting a real server's operation and session durations.
 #include <lumen/server/server.hpp>
-#include <lumen/telemetry/otlp_metrics.hpp>
+#include <lumen/exporter/otlp_metrics.hpp>
 #include <lumen/telemetry/semconv.hpp>
 #include <lumen/telemetry/telemetry.hpp>
 
@@ -17,13 +17,15 @@
 
 namespace lumen::telemetry {
 namespace {
+using namespace lumen::sdk;
+using namespace lumen::exporter;
 
 using namespace std::chrono_literals;
 using test::start_receiver;
 
 std::string endpoint(std::uint16_t port) { return test::receiver_url(port, "/v1/metrics"); }
 
-metric_export_options options_for(std::uint16_t port, trace::otlp_protocol protocol = trace::otlp_protocol::http_protobuf,
+metric_export_options options_for(std::uint16_t port, exporter::otlp_protocol protocol = exporter::otlp_protocol::http_protobuf,
                                   std::chrono::milliseconds interval = std::chrono::hours(1)) {
   metric_export_options o;
   o.http = {.url = endpoint(port), .protocol = protocol, .timeout = 5s, .max_retries = 0};
@@ -36,7 +38,7 @@ metric_export_options options_for(std::uint16_t port, trace::otlp_protocol proto
 // (a value on a boundary belongs to that bucket: buckets are (previous, bound]).
 void record_sample(meter& m) {
   auto& h = m.get_histogram(semconv::metric_mcp_server_operation_duration, "s", "Duration of MCP operations",
-                            mcp_duration_boundaries());
+                            telemetry::semconv::mcp_duration_boundaries());
   const metric_attributes add{{"mcp.method.name", std::string("tools/call")}, {"gen_ai.tool.name", std::string("add")}};
   h.record(0.005, add);
   h.record(0.3, add);
@@ -44,8 +46,8 @@ void record_sample(meter& m) {
   h.record(0.01, {{"mcp.method.name", std::string("ping")}});
 }
 
-std::shared_ptr<const trace::resource> sample_resource() {
-  return std::make_shared<const trace::resource>(trace::resource::create("metrics-test", "2.0"));
+std::shared_ptr<const sdk::resource> sample_resource() {
+  return std::make_shared<const sdk::resource>(sdk::resource::create("metrics-test", "2.0"));
 }
 
 json::object next_export(test::child_process& receiver) {
@@ -111,7 +113,7 @@ TEST(OtlpMetrics, ProtobufDecodedByOpenTelemetryJsHasEveryHistogramField) {
   EXPECT_EQ(strings(add->at("bucketCounts")), add_buckets);
   std::vector<double> bounds;
   for (const auto& b : add->at("explicitBounds").as_array()) bounds.push_back(b.to_number<double>());
-  EXPECT_EQ(bounds, mcp_duration_boundaries());
+  EXPECT_EQ(bounds, telemetry::semconv::mcp_duration_boundaries());
   EXPECT_LE(std::stoll(std::string(add->at("startTimeUnixNano").as_string())),
             std::stoll(std::string(add->at("timeUnixNano").as_string())));
   EXPECT_GT(std::stoll(std::string(add->at("startTimeUnixNano").as_string())), 1'600'000'000'000'000'000LL);
@@ -129,7 +131,7 @@ TEST(OtlpMetrics, JsonEncodingHasStringCountsAndIntegerTemporality) {
   ASSERT_TRUE(receiver);
   meter m;
   record_sample(m);
-  periodic_metric_exporter exporter(m, sample_resource(), options_for(port, trace::otlp_protocol::http_json));
+  periodic_metric_exporter exporter(m, sample_resource(), options_for(port, exporter::otlp_protocol::http_json));
   ASSERT_TRUE(exporter.force_flush(10s));
 
   auto v = next_export(*receiver);
@@ -148,7 +150,7 @@ TEST(OtlpMetrics, JsonEncodingHasStringCountsAndIntegerTemporality) {
     EXPECT_TRUE(p.at("count").is_string()) << "64-bit integers are strings in OTLP/JSON";
     EXPECT_TRUE(p.at("startTimeUnixNano").is_string());
     EXPECT_TRUE(p.at("bucketCounts").as_array().at(0).is_string());
-    EXPECT_EQ(p.at("bucketCounts").as_array().size(), mcp_duration_boundaries().size() + 1);
+    EXPECT_EQ(p.at("bucketCounts").as_array().size(), telemetry::semconv::mcp_duration_boundaries().size() + 1);
     for (const auto& kv : p.at("attributes").as_array()) EXPECT_TRUE(kv.at("value").as_object().contains("stringValue"));
   }
 }
@@ -158,9 +160,9 @@ TEST(OtlpMetrics, ExportsOnTheIntervalCumulatively) {
   auto receiver = start_receiver("normal", port);
   ASSERT_TRUE(receiver);
   meter m;
-  auto& h = m.get_histogram("test.duration", "s", "d", mcp_duration_boundaries());
+  auto& h = m.get_histogram("test.duration", "s", "d", telemetry::semconv::mcp_duration_boundaries());
   h.record(1, {});
-  periodic_metric_exporter exporter(m, sample_resource(), options_for(port, trace::otlp_protocol::http_protobuf, 100ms));
+  periodic_metric_exporter exporter(m, sample_resource(), options_for(port, exporter::otlp_protocol::http_protobuf, 100ms));
   auto count_of = [](const json::object& v) {
     return std::string(v.at("protobuf").as_array().at(0).at("scopes").as_array().at(0).at("metrics").as_array().at(0)
                            .at("histogram").at("dataPoints").as_array().at(0).at("count").as_string());
@@ -188,7 +190,7 @@ TEST(OtlpMetrics, ShutdownExportsWhatWasRecordedSinceTheLastExport) {
 
 TEST(OtlpMetrics, NothingRecordedSendsNothing) {
   meter m;
-  m.get_histogram("empty.duration", "s", "d", mcp_duration_boundaries());
+  m.get_histogram("empty.duration", "s", "d", telemetry::semconv::mcp_duration_boundaries());
   EXPECT_TRUE(encode_otlp_metrics_protobuf({sample_resource(), {"lumen", "0.1.0"}, m.histograms(), 1}).empty());
   EXPECT_TRUE(encode_otlp_metrics_json({sample_resource(), {"lumen", "0.1.0"}, m.histograms(), 1}).empty());
 }

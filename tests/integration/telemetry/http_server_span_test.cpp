@@ -16,7 +16,7 @@ void add_echo(server::server& srv) {
   });
 }
 
-std::size_t count_named_starting_with(const std::vector<trace::span_data>& spans, std::string_view name_prefix) {
+std::size_t count_named_starting_with(const std::vector<sdk::span_data>& spans, std::string_view name_prefix) {
   std::size_t n = 0;
   for (const auto& s : spans) n += s.name.starts_with(name_prefix);
   return n;

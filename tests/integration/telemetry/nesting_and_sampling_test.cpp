@@ -5,6 +5,8 @@
 // descendant of its own MCP span, not a sibling parented by the original `_meta`.
 #include "telemetry_fixture.hpp"
 
+#include <lumen/telemetry/client_instrumentation.hpp>
+
 #include <lumen/client/client.hpp>
 #include <lumen/client/http_transport.hpp>
 
@@ -16,15 +18,15 @@ using namespace std::chrono_literals;
 const std::string client_tp = "00-5b8aa5a2d2c872e8321cf37308d69df2-051581bf3cb55c13-01";
 
 // Drops `tools/call secret`, samples everything else, and remembers what it was shown.
-class tool_sampler final : public trace::sampler {
+class tool_sampler final : public sdk::sampler {
  public:
-  trace::sampling_decision should_sample(const trace::sampling_input& in) const override {
+  sdk::sampling_decision should_sample(const sdk::sampling_input& in) const override {
     std::lock_guard lock(mutex_);
     if (in.kind == trace::span_kind::server && std::string(in.name).starts_with("tools/call")) {
       seen_.push_back({std::string(in.name), string_attribute(in.attributes, "gen_ai.tool.name").value_or("<absent>"),
                        string_attribute(in.attributes, "mcp.method.name").value_or("<absent>")});
     }
-    return in.name == "tools/call secret" ? trace::sampling_decision::drop : trace::sampling_decision::record_and_sample;
+    return in.name == "tools/call secret" ? sdk::sampling_decision::drop : sdk::sampling_decision::record_and_sample;
   }
   std::string description() const override { return "tool_sampler"; }
 
@@ -46,7 +48,7 @@ TEST(Sampling, ASamplerSeesTheToolNameAtStartAndCanDropByTool) {
   auto sampler = std::make_shared<tool_sampler>();
   auto tel = telemetry::runtime::create({.service_name = "sampling", .mode = telemetry::telemetry_mode::full,
                                          .default_span_store_capacity = 0,
-                                         .processors = {std::make_shared<trace::simple_span_processor>(recorder)},
+                                         .processors = {std::make_shared<sdk::simple_span_processor>(recorder)},
                                          .sampler = sampler});
   server::server srv({.name = "t", .version = "1"}, {.observer = tel->server_observer()});
   for (const char* name : {"public", "secret"}) {
@@ -85,7 +87,7 @@ TEST(Nesting, AProxiedSubServerNestsUnderTheMcpSpanAndNeverReReadsTheForwardedMe
   outer.srv.add_tool({.name = "proxy"}, [&](const json::object&, server::request_context& ctx) {
     // A naive proxy: forwards the `_meta` it received (with the client's traceparent).
     client::client_options options{.info = {.name = "proxy", .version = "1"}};
-    outer.tel->instrument(options, "tcp");
+    telemetry::instrument(options, outer.tel, "tcp");
     client::client sub(std::make_unique<client::http_transport>(client::http_options{.url = inner_url}), std::move(options));
     sub.connect();
     client::request_options forwarded;

@@ -8,7 +8,7 @@
 namespace lumen::test {
 namespace {
 
-void expect_notification_span(const trace::span_data& span, std::string_view method) {
+void expect_notification_span(const sdk::span_data& span, std::string_view method) {
   SCOPED_TRACE(std::string(method));
   EXPECT_EQ(span.name, method);
   EXPECT_EQ(span.kind, trace::span_kind::server);

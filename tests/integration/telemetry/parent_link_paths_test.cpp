@@ -52,7 +52,7 @@ std::string ambient_of(ambient_input a) {
 std::string row_name(const ::testing::TestParamInfo<given_ambient_row>& info) { return info.param.name; }
 
 /// Checks the MCP span against a row whose ambient context was given as `ambient_tp`.
-void expect_rule(const trace::span_data& span, const given_ambient_row& r, std::string_view link_kind,
+void expect_rule(const sdk::span_data& span, const given_ambient_row& r, std::string_view link_kind,
                  std::string_view transport) {
   EXPECT_EQ(span.kind, trace::span_kind::server);
   if (r.expected_parent) {

@@ -7,6 +7,7 @@
 #include <lumen/client/http_transport.hpp>
 #include <lumen/server/server.hpp>
 #include <lumen/telemetry/semconv.hpp>
+#include <lumen/telemetry/client_instrumentation.hpp>
 #include <lumen/telemetry/telemetry.hpp>
 #include <lumen/transport/http_server.hpp>
 #include <lumen/transport/streamable_http.hpp>
@@ -17,21 +18,23 @@
 
 namespace lumen::telemetry {
 namespace {
+using namespace lumen::sdk;
+using lumen::trace::find_attribute;
 
 using namespace std::chrono_literals;
 namespace sc = semconv;
 
-std::string string_attribute(const trace::span_data& s, std::string_view key) {
+std::string string_attribute(const sdk::span_data& s, std::string_view key) {
   auto const* v = trace::find_attribute(s.attributes, key);
   return v && std::holds_alternative<std::string>(*v) ? std::get<std::string>(*v) : std::string("<absent>");
 }
 
-std::int64_t int_attribute(const trace::span_data& s, std::string_view key) {
+std::int64_t int_attribute(const sdk::span_data& s, std::string_view key) {
   auto const* v = trace::find_attribute(s.attributes, key);
   return v && std::holds_alternative<std::int64_t>(*v) ? std::get<std::int64_t>(*v) : -1;
 }
 
-const trace::span_data* find_span(const std::vector<trace::span_data>& spans, std::string_view name, trace::span_kind kind) {
+const sdk::span_data* find_span(const std::vector<sdk::span_data>& spans, std::string_view name, trace::span_kind kind) {
   for (const auto& s : spans) {
     if (s.name == name && s.kind == kind) return &s;
   }
@@ -50,7 +53,7 @@ class SessionTelemetry : public ::testing::Test {
   void start(bool stateless = false) {
     server_tel_ = runtime::create({.service_name = "server", .mode = telemetry_mode::full,
                                    .default_span_store_capacity = 0,
-                                   .processors = {std::make_shared<trace::simple_span_processor>(server_spans_)}});
+                                   .processors = {std::make_shared<sdk::simple_span_processor>(server_spans_)}});
     srv_ = std::make_unique<server::server>(protocol::implementation{.name = "t", .version = "1"},
                                             server::server_options{.observer = server_tel_->server_observer()});
     srv_->add_tool({.name = "annotated"}, [tracer = server_tel_->tracer()](const json::object&, server::request_context& ctx) {
@@ -73,13 +76,13 @@ class SessionTelemetry : public ::testing::Test {
     http_->start();
     client_tel_ = runtime::create({.service_name = "client", .mode = telemetry_mode::full,
                                    .default_span_store_capacity = 0,
-                                   .processors = {std::make_shared<trace::simple_span_processor>(client_spans_)},
+                                   .processors = {std::make_shared<sdk::simple_span_processor>(client_spans_)},
                                    .raw_session_id = true});
   }
 
   std::unique_ptr<client::client> connect_client() {
     client::client_options options{.info = {.name = "c", .version = "1"}};
-    client_tel_->instrument(options, "tcp");
+    telemetry::instrument(options, client_tel_, "tcp");
     auto c = std::make_unique<client::client>(
         std::make_unique<client::http_transport>(
             client::http_options{.url = "http://127.0.0.1:" + std::to_string(http_->port()) + "/mcp"}),
@@ -96,7 +99,7 @@ class SessionTelemetry : public ::testing::Test {
 
   // The server's spans once `name` (of `kind`) has ended. A server span ends just after its answer
   // is written, so the client can hold the answer a moment before the span is exported.
-  std::vector<trace::span_data> server_spans_after(std::string_view name, trace::span_kind kind) {
+  std::vector<sdk::span_data> server_spans_after(std::string_view name, trace::span_kind kind) {
     auto spans = server_spans_->finished_spans();
     for (auto deadline = std::chrono::steady_clock::now() + 5s;
          !find_span(spans, name, kind) && std::chrono::steady_clock::now() < deadline; std::this_thread::sleep_for(5ms)) {
@@ -105,8 +108,8 @@ class SessionTelemetry : public ::testing::Test {
     return spans;
   }
 
-  std::shared_ptr<trace::in_memory_exporter> server_spans_ = std::make_shared<trace::in_memory_exporter>();
-  std::shared_ptr<trace::in_memory_exporter> client_spans_ = std::make_shared<trace::in_memory_exporter>();
+  std::shared_ptr<sdk::in_memory_exporter> server_spans_ = std::make_shared<sdk::in_memory_exporter>();
+  std::shared_ptr<sdk::in_memory_exporter> client_spans_ = std::make_shared<sdk::in_memory_exporter>();
   std::shared_ptr<runtime> server_tel_, client_tel_;
   std::unique_ptr<server::server> srv_;
   std::unique_ptr<transport::mcp_endpoint> endpoint_;
@@ -136,7 +139,7 @@ TEST_F(SessionTelemetry, ClientSpansCarrySessionProtocolAndServerAddress) {
   ASSERT_NE(server_mcp, nullptr);
   EXPECT_EQ(server_mcp->parent.span_id(), call->context.span_id());
   ASSERT_EQ(server_mcp->links.size(), 1u);
-  const trace::span_data* http_span = nullptr;
+  const sdk::span_data* http_span = nullptr;
   for (const auto& s : server_side) {
     if (s.context.span_id() == server_mcp->links[0].context.span_id()) http_span = &s;
   }

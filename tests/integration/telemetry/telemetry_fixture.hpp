@@ -7,8 +7,8 @@
 
 #include <lumen/server/server.hpp>
 #include <lumen/telemetry/telemetry.hpp>
-#include <lumen/trace/exporter.hpp>
-#include <lumen/trace/sampler.hpp>
+#include <lumen/sdk/span_processor.hpp>
+#include <lumen/sdk/sampler.hpp>
 #include <lumen/transport/http_server.hpp>
 #include <lumen/transport/streamable_http.hpp>
 
@@ -27,18 +27,18 @@ namespace lumen::test {
 
 /// Records every exported span; tests wait on it for spans to end (spans may end after the
 /// response reached the client, on the server's threads).
-class span_recorder final : public trace::span_exporter {
+class span_recorder final : public sdk::span_exporter {
  public:
-  trace::export_result export_spans(const std::vector<std::unique_ptr<trace::span_data>>& batch) override {
+  sdk::export_result export_spans(const std::vector<std::unique_ptr<sdk::span_data>>& batch) override {
     {
       std::lock_guard lock(mutex_);
       for (const auto& s : batch) spans_.push_back(*s);
     }
     cv_.notify_all();
-    return trace::export_result::success;
+    return sdk::export_result::success;
   }
 
-  std::vector<trace::span_data> spans() const {
+  std::vector<sdk::span_data> spans() const {
     std::lock_guard lock(mutex_);
     return spans_;
   }
@@ -55,10 +55,10 @@ class span_recorder final : public trace::span_exporter {
   }
 
   /// Waits until `count` spans named `name` have ended and returns those seen (fewer on timeout).
-  std::vector<trace::span_data> wait_named(std::string_view name, std::size_t count = 1,
+  std::vector<sdk::span_data> wait_named(std::string_view name, std::size_t count = 1,
                                            std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
     std::unique_lock lock(mutex_);
-    std::vector<trace::span_data> found;
+    std::vector<sdk::span_data> found;
     cv_.wait_for(lock, timeout, [&] {
       found.clear();
       for (const auto& s : spans_) {
@@ -70,7 +70,7 @@ class span_recorder final : public trace::span_exporter {
   }
 
   /// The single span named `name`, waiting for it; fails the test when there is none.
-  trace::span_data wait_one(std::string_view name) {
+  sdk::span_data wait_one(std::string_view name) {
     auto found = wait_named(name);
     if (found.empty()) {
       ADD_FAILURE() << "no span named \"" << name << "\" ended";
@@ -82,7 +82,7 @@ class span_recorder final : public trace::span_exporter {
  private:
   mutable std::mutex mutex_;
   std::condition_variable cv_;
-  std::vector<trace::span_data> spans_;
+  std::vector<sdk::span_data> spans_;
 };
 
 inline std::optional<std::string> string_attribute(const trace::attribute_list& attributes, std::string_view key) {
@@ -97,11 +97,11 @@ inline std::optional<std::int64_t> int_attribute(const trace::attribute_list& at
   return std::get<std::int64_t>(*v);
 }
 
-inline bool has_attribute(const trace::span_data& s, std::string_view key) {
+inline bool has_attribute(const sdk::span_data& s, std::string_view key) {
   return trace::find_attribute(s.attributes, key) != nullptr;
 }
 
-inline std::size_t count_named(const std::vector<trace::span_data>& spans, std::string_view name) {
+inline std::size_t count_named(const std::vector<sdk::span_data>& spans, std::string_view name) {
   std::size_t n = 0;
   for (const auto& s : spans) n += s.name == name;
   return n;
@@ -114,8 +114,8 @@ inline std::shared_ptr<telemetry::runtime> recording_runtime(const std::shared_p
   options.service_name = "telemetry-it";
   options.mode = telemetry::telemetry_mode::full;
   options.default_span_store_capacity = 0;
-  options.processors.push_back(std::make_shared<trace::simple_span_processor>(recorder));
-  options.sampler = trace::parent_based_sampler(trace::always_on_sampler());
+  options.processors.push_back(std::make_shared<sdk::simple_span_processor>(recorder));
+  options.sampler = sdk::parent_based_sampler(sdk::always_on_sampler());
   return telemetry::runtime::create(std::move(options));
 }
 

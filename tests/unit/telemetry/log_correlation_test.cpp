@@ -52,9 +52,9 @@ class failing_notifications_sink : public test::capture_sink {
 
 TEST(LogCorrelation, LinesWrittenWhileHandlingARequestNameItsTraceAndSpan) {
   captured_log log_lines;
-  auto exporter = std::make_shared<trace::in_memory_exporter>();
+  auto exporter = std::make_shared<sdk::in_memory_exporter>();
   auto tel = runtime::create({.service_name = "logs", .mode = telemetry_mode::full, .default_span_store_capacity = 0,
-                              .processors = {std::make_shared<trace::simple_span_processor>(exporter)}});
+                              .processors = {std::make_shared<sdk::simple_span_processor>(exporter)}});
   server::server srv({.name = "t", .version = "1"}, {.observer = tel->server_observer()});
   srv.add_tool({.name = "notify"}, [](const json::object&, server::request_context& ctx) {
     ctx.owning_session().notify("notifications/message", {{"level", "info"}, {"data", "hello"}});
@@ -92,6 +92,29 @@ TEST(LogCorrelation, LinesOutsideARequestCarryNoIdsAndTheDefaultFormatShowsThem)
   EXPECT_TRUE(records[0].span_id.empty());
   EXPECT_EQ(log::format({.message = "x", .trace_id = "ab", .span_id = "cd"}), "lumen: x trace_id=ab span_id=cd");
   EXPECT_EQ(log::format({.message = "x"}), "lumen: x");
+}
+
+TEST(LogCorrelation, ARuntimeThatDoesNotCorrelateLeavesTheLogHookAlone) {
+  captured_log log_lines;
+  log::set_context_source(nullptr);  // the hook is process-wide: start from none
+  auto tel = runtime::create({.mode = telemetry_mode::full, .default_span_store_capacity = 0, .correlate_logs = false});
+  auto span = tel->tracer()->start_span("work");
+  {
+    trace::scope active(span);
+    log::write(log::level::warning, "inside a span");
+  }
+  span.end();
+  auto correlating = runtime::create({.mode = telemetry_mode::full, .default_span_store_capacity = 0});
+  auto second = correlating->tracer()->start_span("work");
+  {
+    trace::scope active(second);
+    log::write(log::level::warning, "inside another span");
+  }
+  second.end();
+  auto records = log_lines.records();
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_TRUE(records[0].trace_id.empty()) << "correlate_logs=false installs no context source";
+  EXPECT_EQ(records[1].trace_id, second.context().trace_id().to_hex()) << "the default installs it";
 }
 
 }  // namespace

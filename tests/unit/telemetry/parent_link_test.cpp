@@ -37,10 +37,10 @@ class ParentLink : public ::testing::TestWithParam<std::tuple<ambient_kind, row>
 
 TEST_P(ParentLink, FollowsTheRule) {
   const auto& [p, r] = GetParam();
-  auto exporter = std::make_shared<trace::in_memory_exporter>();
+  auto exporter = std::make_shared<sdk::in_memory_exporter>();
   auto tel = runtime::create({.service_name = "parent-link", .mode = telemetry_mode::full,
-                              .processors = {std::make_shared<trace::simple_span_processor>(exporter)},
-                              .sampler = trace::parent_based_sampler(trace::always_on_sampler())});
+                              .processors = {std::make_shared<sdk::simple_span_processor>(exporter)},
+                              .sampler = sdk::parent_based_sampler(sdk::always_on_sampler())});
   server::server srv({.name = "t", .version = "1"}, {.observer = tel->server_observer()});
   srv.add_tool({.name = "echo"}, [](const json::object&, server::request_context&) { return server::tool_result::text("x"); });
   auto sink = std::make_shared<test::capture_sink>();
@@ -110,9 +110,9 @@ TEST(ParentLinkDecision, PureRule) {
 }
 
 TEST(Telemetry, HandlerSpansNestUnderTheMcpSpanAndOutgoingRequestsCarryIt) {
-  auto exporter = std::make_shared<trace::in_memory_exporter>();
+  auto exporter = std::make_shared<sdk::in_memory_exporter>();
   auto tel = runtime::create({.service_name = "nesting", .mode = telemetry_mode::full,
-                              .processors = {std::make_shared<trace::simple_span_processor>(exporter)}});
+                              .processors = {std::make_shared<sdk::simple_span_processor>(exporter)}});
   server::server srv({.name = "t", .version = "1"}, {.observer = tel->server_observer()});
   srv.add_tool({.name = "work"}, [&](const json::object&, server::request_context& ctx) {
     auto child = tel->tracer()->start_span("database query");  // the MCP span is current
@@ -137,7 +137,7 @@ TEST(Telemetry, HandlerSpansNestUnderTheMcpSpanAndOutgoingRequestsCarryIt) {
       if (sp.name == name) return sp;
     }
     ADD_FAILURE() << "no span " << name;
-    return trace::span_data{};
+    return sdk::span_data{};
   };
   auto mcp = find("tools/call work");
   auto db = find("database query");
@@ -156,8 +156,8 @@ TEST(Telemetry, HandlerSpansNestUnderTheMcpSpanAndOutgoingRequestsCarryIt) {
 }
 
 TEST(Telemetry, ErrorsSetErrorTypeAndStatus) {
-  auto exporter = std::make_shared<trace::in_memory_exporter>();
-  auto tel = runtime::create({.mode = telemetry_mode::full, .processors = {std::make_shared<trace::simple_span_processor>(exporter)}});
+  auto exporter = std::make_shared<sdk::in_memory_exporter>();
+  auto tel = runtime::create({.mode = telemetry_mode::full, .processors = {std::make_shared<sdk::simple_span_processor>(exporter)}});
   server::server srv({.name = "t", .version = "1"}, {.observer = tel->server_observer()});
   srv.add_tool({.name = "bad"}, [](const json::object&, server::request_context&) { return server::tool_result::error("nope"); });
   auto sink = std::make_shared<test::capture_sink>();
@@ -195,9 +195,9 @@ TEST(Telemetry, ErrorsSetErrorTypeAndStatus) {
 }
 
 TEST(Telemetry, PropagationModeRecordsNothingButPassesContextThrough) {
-  auto exporter = std::make_shared<trace::in_memory_exporter>();
+  auto exporter = std::make_shared<sdk::in_memory_exporter>();
   auto tel = runtime::create({.mode = telemetry_mode::propagation,
-                              .processors = {std::make_shared<trace::simple_span_processor>(exporter)}});
+                              .processors = {std::make_shared<sdk::simple_span_processor>(exporter)}});
   server::server srv({.name = "t", .version = "1"}, {.observer = tel->server_observer()});
   srv.add_tool({.name = "ask"}, [](const json::object&, server::request_context& ctx) {
     ctx.list_roots();

@@ -2,7 +2,7 @@
 // default (an in-process span store when no OTLP endpoint is configured).
 #include <lumen/server/server.hpp>
 #include <lumen/telemetry/telemetry.hpp>
-#include <lumen/viewer/span_store.hpp>
+#include <lumen/sdk/span_store.hpp>
 
 #include "../../support/capture_sink.hpp"
 
@@ -86,7 +86,7 @@ TEST(TelemetryRuntime, NoDefaultStoreWithOtlpWithCapacityZeroOrWhenNotRecording)
   scoped_env e2("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", nullptr);
   EXPECT_EQ(runtime::create({.mode = telemetry_mode::full, .default_span_store_capacity = 0})->span_store(), nullptr);
   EXPECT_EQ(runtime::create({.mode = telemetry_mode::propagation})->span_store(), nullptr);
-  auto given = std::make_shared<viewer::span_store>(8);
+  auto given = std::make_shared<sdk::span_store>(8);
   EXPECT_EQ(runtime::create({.mode = telemetry_mode::full, .span_store = given})->span_store(), given);
 }
 
