@@ -3,7 +3,8 @@
 
 The checker must pass the good tree (exit 0), fail the bad one (exit 1) naming each forbidden
 include by file:line, its layer and the included layer, and refuse (exit 2) an architecture
-document whose layer table disagrees with docs/layers.txt.
+document whose layer table disagrees with docs/layers.txt, or a citation of a section that
+document does not have.
 """
 
 import os
@@ -60,6 +61,17 @@ try:
     expect("client/oauth may include ['protocol']" in output, "the disagreeing row must be named", output)
 finally:
     os.unlink(drifted)
+
+# A citation of a section the page does not have is refused; one it has is not.
+with tempfile.TemporaryDirectory() as root:
+    os.makedirs(os.path.join(root, "include", "lumen", "core"))
+    with open(os.path.join(root, "include", "lumen", "core", "cited.hpp"), "w", encoding="utf-8") as f:
+        page = "docs/architecture.md"  # split from its anchors, so that this file cites nothing itself
+        f.write(f"// The rule: {page}#layers.\n// The flow: {page}#no-such-section.\n")
+    code, output = run("--root", root)
+    expect(code == 2, f"a citation of a missing section must be refused (exit 2), got {code}", output)
+    expect("include/lumen/core/cited.hpp:2: cites #no-such-section" in output, "the citation must be named", output)
+    expect("cited.hpp:1" not in output, "a citation of an existing section must pass", output)
 
 for failure in failures:
     print(f"FAIL: {failure}", file=sys.stderr)
