@@ -1,4 +1,4 @@
-// Test support: the rows of DESIGN.md §1's parent/link table, shared by the unit test (the session
+// Test support: rows of docs/architecture.md#parent-and-link's table, shared by the unit test (the session
 // API with each kind of ambient context) and the integration test (the real paths).
 #pragma once
 

@@ -1,4 +1,4 @@
-// The parent/link rule of DESIGN.md §1: the `_meta` context is the MCP span's parent; the
+// The parent/link rule (docs/architecture.md#parent-and-link): `_meta` is the MCP span's parent; the
 // ambient context (HTTP span, host span, TRACEPARENT on stdio) becomes a Link when it is a
 // different span, or the parent when there is no valid `_meta` context.
 #pragma once

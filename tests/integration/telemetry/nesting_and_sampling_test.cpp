@@ -1,4 +1,4 @@
-// Two rules of DESIGN.md §1 beyond the parent/link table: a sampler sees the final span name (with
+// Two rules beyond the table of docs/architecture.md#parent-and-link: a sampler sees the final name (with
 // the tool's name) and the request's attributes when the MCP span starts, so it can drop by tool;
 // and `_meta` is applied once, where a request enters the process: a handler that proxies the
 // request to another MCP server, forwarding the `_meta` it received, makes the sub-server's span a

@@ -57,7 +57,7 @@ TEST_F(OperationError, HandlerException_ErrorTypeIsItsTypeAndTheClientGetsIntern
 }
 
 TEST_F(OperationError, ToolException_BecomesAToolErrorResult) {
-  // A tool's own failure is a result the model can see (DESIGN.md §5), so it is "tool_error".
+  // A tool's own failure is a result the model can see (docs/architecture.md#errors): "tool_error".
   auto answer = c_.call(call_body(2, "explode"));
   ASSERT_TRUE(answer.as_object().contains("result")) << answer;
   EXPECT_EQ(answer.at("result").at("isError"), true);

@@ -1,4 +1,4 @@
-// The parent/link rule (DESIGN.md §1) on each of the three real paths a message takes into a
+// The parent/link rule (docs/architecture.md#parent-and-link) on the three real paths into a
 // server: Lumen's own HTTP server (its HTTP span, parented by the traceparent header, is the
 // ambient context), the mountable endpoint in a host (the host hands its span context over with
 // the request), and stdio (TRACEPARENT in the environment of the process running the transport:

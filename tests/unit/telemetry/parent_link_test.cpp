@@ -1,4 +1,4 @@
-// The parent/link rule (DESIGN.md §1), table-driven on the session API: each row's `_meta` and
+// The parent/link rule (docs/architecture.md#parent-and-link) on the session API: each row's `_meta` and
 // ambient context are handed to server::session::receive directly, for both kinds of ambient
 // context (a transport's span and the launching process's environment), and checked on the spans
 // an in-memory exporter receives: parent ids, link ids and kinds, trace ids, nothing lost or
