@@ -24,7 +24,7 @@ struct client::pending_request {
   std::chrono::steady_clock::time_point deadline;
   response_callback done;
   std::function<void(const json::value*, const client_error*)> on_complete;
-  server::cancellation_registration cancel_registration;
+  core::cancellation_registration cancel_registration;
 };
 
 json::object root::to_json() const {
@@ -451,7 +451,7 @@ void client::start_request(const std::string& method, json::object params, reque
 
 void client::complete(std::int64_t id, json::value result, std::exception_ptr error) {
   std::shared_ptr<pending_request> p;
-  server::cancellation_registration registration;
+  core::cancellation_registration registration;
   {
     std::lock_guard lock(mutex_);
     auto it = pending_.find(id);

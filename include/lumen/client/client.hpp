@@ -15,7 +15,7 @@
 #include <lumen/jsonrpc/message.hpp>
 #include <lumen/protocol/types.hpp>
 #include <lumen/protocol/version.hpp>
-#include <lumen/server/cancellation.hpp>
+#include <lumen/core/cancellation.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -38,8 +38,8 @@ namespace lumen::client {
 
 /// Cancellation of a request: keep the source, pass its token in request_options. (The same
 /// cooperative cancellation type the server uses.)
-using cancellation_source = server::cancellation_source;
-using cancellation_token = server::cancellation_token;
+using cancellation_source = core::cancellation_source;
+using cancellation_token = core::cancellation_token;
 
 /// One notifications/progress for a request.
 struct progress {
