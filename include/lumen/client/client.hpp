@@ -98,6 +98,7 @@ struct session_end {
   std::optional<client_error> error;
 };
 
+/// Settings of a client: identity, revision, timeouts, hooks, and its worker threads.
 struct client_options {
   protocol::implementation info{.name = "lumen-client", .version = "0.1.0"};
   /// The revision asked for in initialize; the server's answer must be one Lumen supports.
