@@ -5,6 +5,19 @@
 
 namespace lumen::client::detail {
 
+namespace {
+// Set on a worker whose job stopped the pool (a handler closing its client): stop() detached the
+// thread, and the pool may be destroyed as soon as the job returns, so the thread leaves at once.
+thread_local bool released_by_stop = false;
+
+void run_guarded(const std::function<void()>& job) {
+  try {
+    job();
+  } catch (...) {  // NOLINT(bugprone-empty-catch): jobs report their own errors
+  }
+}
+}  // namespace
+
 worker_pool::worker_pool(std::size_t threads, std::size_t queue_limit)
     : thread_count_(std::max<std::size_t>(threads, 1)), admitted_limit_(thread_count_ + queue_limit) {}
 
@@ -21,6 +34,7 @@ bool worker_pool::try_post(std::function<void()> job, admission how) {
         struct release {
           worker_pool& pool;
           ~release() {
+            if (released_by_stop) return;
             std::lock_guard lock(pool.mutex_);
             --pool.admitted_bounded_;
           }
@@ -46,10 +60,22 @@ void worker_pool::stop() {
   wake_.notify_all();
   for (auto& t : threads) {
     if (t.get_id() == std::this_thread::get_id()) {
+      released_by_stop = true;
       t.detach();
     } else {
       t.join();
     }
+  }
+  // Called from a worker, nobody else may be left to run what is still queued: run it here.
+  for (;;) {
+    std::function<void()> job;
+    {
+      std::lock_guard lock(mutex_);
+      if (queue_.empty()) return;
+      job = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    run_guarded(job);
   }
 }
 
@@ -63,10 +89,8 @@ void worker_pool::run() {
       job = std::move(queue_.front());
       queue_.pop_front();
     }
-    try {
-      job();
-    } catch (...) {  // NOLINT(bugprone-empty-catch): jobs report their own errors
-    }
+    run_guarded(job);
+    if (released_by_stop) return;
   }
 }
 

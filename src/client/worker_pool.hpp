@@ -31,7 +31,8 @@ class worker_pool {
   /// holds its bound of jobs, in which case `job` is dropped unrun.
   bool try_post(std::function<void()> job, admission how = admission::bounded);
   /// Refuses new jobs, lets the workers finish the queued ones, and joins them. Called from a
-  /// worker (a job closing the client), that worker is detached instead of joined. Idempotent.
+  /// worker (a job closing the client), that worker is detached instead of joined and touches the
+  /// pool no more once its job returns. Idempotent.
   void stop();
 
  private:
