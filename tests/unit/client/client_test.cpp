@@ -332,16 +332,25 @@ class expiring_transport : public client::transport {
   std::atomic<int> expirations_left_;
 };
 
-TEST(ClientSessionExpiry, RequestIsRetriedOnceOnANewSession) {
+/// A connected client whose first `expire` tools/list requests meet an expired session.
+struct expiring_session {
+  explicit expiring_session(int expire)
+      : transport(new expiring_transport(scripted_server(log), "tools/list", expire)),
+        c(std::unique_ptr<client::transport>(transport)) {
+    c.connect();
+  }
   line_log log;
-  auto transport = std::make_unique<expiring_transport>(scripted_server(log), "tools/list", 1);
-  auto& expiring = *transport;
-  client::client c(std::move(transport));
-  c.connect();
+  expiring_transport* transport;  // owned by the client
+  client::client c;
+};
+
+TEST(ClientSessionExpiry, RequestIsRetriedOnceOnANewSession) {
+  expiring_session session(1);
+  auto& [log, expiring, c] = session;
   c.set_log_level(protocol::log_level::warning);
 
   EXPECT_EQ(c.request("tools/list").at("method").as_string(), "tools/list");
-  EXPECT_EQ(expiring.resets.load(), 1);
+  EXPECT_EQ(expiring->resets.load(), 1);
   // The server logs in order: the retried tools/list comes after the new session's setup.
   ASSERT_TRUE(log.wait_for_count("got tools/list", 1));
   EXPECT_EQ(log.count_starting_with("got initialize"), 2u);
@@ -351,13 +360,10 @@ TEST(ClientSessionExpiry, RequestIsRetriedOnceOnANewSession) {
 }
 
 TEST(ClientSessionExpiry, ASecondExpiryIsReportedNotRetriedForever) {
-  line_log log;
-  auto transport = std::make_unique<expiring_transport>(scripted_server(log), "tools/list", 2);
-  auto& expiring = *transport;
-  client::client c(std::move(transport));
-  c.connect();
+  expiring_session session(2);
+  auto& [log, expiring, c] = session;
   EXPECT_EQ(expect_client_error([&] { c.request("tools/list"); }).kind(), error_kind::session_expired);
-  EXPECT_EQ(expiring.resets.load(), 1);
+  EXPECT_EQ(expiring->resets.load(), 1);
   c.ping();
   ASSERT_TRUE(log.wait_for_count("got ping", 1));
   EXPECT_EQ(log.count_starting_with("got initialize"), 2u);
