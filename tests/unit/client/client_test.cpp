@@ -4,6 +4,7 @@
 // refused, the destructor waits for handlers still running, cancelling a request in flight, and
 // the retry of a request whose session expired.
 #include "../../support/expect_client_error.hpp"
+#include "../../support/holding_gate.hpp"
 
 #include <lumen/client/client.hpp>
 #include <lumen/client/stdio_transport.hpp>
@@ -18,7 +19,6 @@
 #include <cstdlib>
 #include <iostream>
 #include <mutex>
-#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -160,59 +160,16 @@ std::unique_ptr<client::stdio_transport> scripted_server(line_log& log) {
       .stderr_sink = [&log](std::string_view line) { log.add(line); }});
 }
 
-/// Elicitation handlers that hold until released, recording how many ran at once and where.
-class blocking_handlers {
- public:
-  json::object handle(const json::object&) {
-    std::unique_lock lock(mutex_);
-    ++entered_;
-    ++running_;
-    most_at_once_ = std::max(most_at_once_, running_);
-    threads_.insert(std::this_thread::get_id());
-    changed_.notify_all();
-    changed_.wait_for(lock, 20s, [&] { return released_; });
-    --running_;
-    return {{"action", "accept"}, {"content", json::object{}}};
-  }
-  bool wait_entered(int n) {
-    std::unique_lock lock(mutex_);
-    return changed_.wait_for(lock, 10s, [&] { return entered_ >= n; });
-  }
-  void release() {
-    {
-      std::lock_guard lock(mutex_);
-      released_ = true;
-    }
-    changed_.notify_all();
-  }
-  int entered() const {
-    std::lock_guard lock(mutex_);
-    return entered_;
-  }
-  int most_at_once() const {
-    std::lock_guard lock(mutex_);
-    return most_at_once_;
-  }
-  std::size_t thread_count() const {
-    std::lock_guard lock(mutex_);
-    return threads_.size();
-  }
-
- private:
-  mutable std::mutex mutex_;
-  std::condition_variable changed_;
-  int entered_ = 0, running_ = 0, most_at_once_ = 0;
-  bool released_ = false;
-  std::set<std::thread::id> threads_;
-};
-
 // ---- Server-to-client requests on the bounded worker pool ------------------------------------
 
 TEST(ClientWorkers, ServerRequestsBeyondTheBoundAreRefusedNotGivenThreads) {
   line_log log;
-  blocking_handlers handlers;
+  test::holding_gate handlers;
   client::client c(scripted_server(log), {.worker_threads = 2, .worker_queue_limit = 1});
-  c.set_elicitation_handler([&](const json::object& params) { return handlers.handle(params); });
+  c.set_elicitation_handler([&](const json::object&) {
+    handlers.pass();
+    return json::object{{"action", "accept"}, {"content", json::object{}}};
+  });
   c.connect();
 
   // Six requests at once against two workers and one waiting place: three are refused while the
@@ -226,13 +183,13 @@ TEST(ClientWorkers, ServerRequestsBeyondTheBoundAreRefusedNotGivenThreads) {
   EXPECT_NE(log.first_starting_with("answer error ").find("busy"), std::string::npos)
       << log.first_starting_with("answer error ");
 
-  handlers.release();
+  handlers.open();
   auto result = call.get();
   ASSERT_TRUE(result.structured_content);
   EXPECT_EQ(result.structured_content->at("ok").as_int64(), 3);
   EXPECT_EQ(result.structured_content->at("errors").as_int64(), 3);
   EXPECT_EQ(handlers.entered(), 3) << "the request that waited for a worker was not run";
-  EXPECT_EQ(handlers.most_at_once(), 2);
+  EXPECT_EQ(handlers.most_inside_at_once(), 2);
   EXPECT_LE(handlers.thread_count(), 2u) << "handlers ran on more threads than the pool has";
 }
 

@@ -1,14 +1,12 @@
 // The client's bounded executor (src/client/worker_pool.hpp, private to the client library): its
 // bound on admitted jobs, the jobs admitted beyond it, and a stop that runs what is queued and joins.
 #include "../../../src/client/worker_pool.hpp"
+#include "../../support/holding_gate.hpp"
 
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
-#include <mutex>
-#include <set>
 #include <thread>
 
 namespace lumen::client::detail {
@@ -16,36 +14,8 @@ namespace {
 
 using namespace std::chrono_literals;
 
-/// Jobs that hold their worker until released.
-struct gate {
-  std::mutex mutex;
-  std::condition_variable changed;
-  int entered = 0;
-  bool open = false;
-  std::set<std::thread::id> threads;
-
-  void pass() {
-    std::unique_lock lock(mutex);
-    ++entered;
-    threads.insert(std::this_thread::get_id());
-    changed.notify_all();
-    changed.wait_for(lock, 10s, [&] { return open; });
-  }
-  bool wait_entered(int n) {
-    std::unique_lock lock(mutex);
-    return changed.wait_for(lock, 10s, [&] { return entered >= n; });
-  }
-  void release() {
-    {
-      std::lock_guard lock(mutex);
-      open = true;
-    }
-    changed.notify_all();
-  }
-};
-
 TEST(WorkerPool, AdmitsThreadsPlusQueueLimitBoundedJobsAtOnce) {
-  gate g;
+  test::holding_gate g;
   worker_pool pool(2, 1);
   EXPECT_TRUE(pool.try_post([&] { g.pass(); }));
   EXPECT_TRUE(pool.try_post([&] { g.pass(); }));
@@ -55,11 +25,11 @@ TEST(WorkerPool, AdmitsThreadsPlusQueueLimitBoundedJobsAtOnce) {
   std::atomic<bool> unbounded_ran{false};
   EXPECT_TRUE(pool.try_post([&] { unbounded_ran = true; }, worker_pool::admission::always));
   ASSERT_TRUE(g.wait_entered(2));
-  g.release();
+  g.open();
   pool.stop();
-  EXPECT_EQ(g.entered, 3);
+  EXPECT_EQ(g.entered(), 3);
   EXPECT_TRUE(unbounded_ran);
-  EXPECT_EQ(g.threads.size(), 2u);
+  EXPECT_EQ(g.thread_count(), 2u);
 }
 
 TEST(WorkerPool, AFinishedJobFreesItsPlace) {
@@ -79,7 +49,7 @@ TEST(WorkerPool, AFinishedJobFreesItsPlace) {
 }
 
 TEST(WorkerPool, StopRunsTheQueuedJobsThenRefusesNewOnes) {
-  gate g;
+  test::holding_gate g;
   std::atomic<int> after{0};
   worker_pool pool(1, 4);
   ASSERT_TRUE(pool.try_post([&] { g.pass(); }));
@@ -87,7 +57,7 @@ TEST(WorkerPool, StopRunsTheQueuedJobsThenRefusesNewOnes) {
   ASSERT_TRUE(g.wait_entered(1));
   std::thread releaser([&] {
     std::this_thread::sleep_for(100ms);
-    g.release();
+    g.open();
   });
   pool.stop();  // waits for the gate, then for the three queued jobs
   releaser.join();
