@@ -2,6 +2,8 @@
 // of what the server sends (responses, notifications, server-to-client requests).
 #include <lumen/client/client.hpp>
 
+#include "worker_pool.hpp"
+
 #include <lumen/log.hpp>
 
 #include <iostream>
@@ -12,19 +14,39 @@ namespace {
 
 constexpr std::size_t finished_ids_kept = 1024;
 
-std::exception_ptr as_exception(const client_error& e) { return std::make_exception_ptr(e); }
+std::exception_ptr as_exception_ptr(const std::optional<client_error>& error) {
+  return error ? std::make_exception_ptr(*error) : nullptr;
+}
+
+std::string with_reason(std::string what, const std::string& reason) {
+  if (!reason.empty()) what += ": " + reason;
+  return what;
+}
+
+// What goes on the wire: the caller's params, with the caller's `_meta` members and the progress
+// token (the request id) merged into `params._meta`.
+json::object wire_params(const json::object& params, const request_options& options, std::int64_t id) {
+  json::object wire = params;
+  if (options.on_progress || !options.meta.empty()) {
+    json::object meta;
+    if (auto const* m = get_object(wire, "_meta")) meta = *m;
+    for (const auto& [k, v] : options.meta) meta[k] = v;
+    if (options.on_progress) meta["progressToken"] = id;
+    wire["_meta"] = std::move(meta);
+  }
+  return wire;
+}
 
 }  // namespace
 
 struct client::pending_request {
   std::string method;
-  json::object params;  // as given by the caller (for a retry after re-initialization)
   request_options options;
   std::chrono::milliseconds timeout{0};
   std::chrono::steady_clock::time_point deadline;
-  response_callback done;
+  request_completion done;
   std::function<void(const json::value*, const client_error*)> on_complete;
-  server::cancellation_registration cancel_registration;
+  core::cancellation_registration cancel_registration;
 };
 
 json::object root::to_json() const {
@@ -61,7 +83,9 @@ call_tool_result call_tool_result::from_json(const json::value& v) {
 }
 
 client::client(std::unique_ptr<lumen::client::transport> transport, client_options options)
-    : transport_(std::move(transport)), options_(std::move(options)) {
+    : transport_(std::move(transport)),
+      options_(std::move(options)),
+      workers_(std::make_unique<detail::worker_pool>(options_.worker_threads, options_.worker_queue_limit)) {
   if (!transport_) throw client_error(error_kind::transport_error, "client needs a transport");
 }
 
@@ -130,7 +154,7 @@ json::object client::connect() {
   };
   events.on_request_failed = [this](const jsonrpc::request_id& id, client_error e) {
     if (!id.is_integer()) return;
-    post([this, n = id.as_integer(), e = std::move(e)] { complete(n, nullptr, as_exception(e)); });
+    post([this, n = id.as_integer(), e = std::move(e)] { complete(n, nullptr, e); });
   };
   events.on_error = [this](client_error e) {
     post([this, e = std::move(e)] {
@@ -258,18 +282,9 @@ void client::close() {
       dispatch_thread_.join();
     }
   }
-  std::vector<std::thread> workers;
-  {
-    std::lock_guard lock(workers_mutex_);
-    workers.swap(workers_);
-  }
-  for (auto& w : workers) {
-    if (w.get_id() == std::this_thread::get_id()) {
-      w.detach();
-    } else if (w.joinable()) {
-      w.join();
-    }
-  }
+  // Handlers still running finish here (their answers fail: the transport is closed); a retry
+  // queued behind them fails with not_connected.
+  workers_->stop();
 }
 
 std::string client::protocol_version() const {
@@ -324,9 +339,9 @@ std::future<json::value> client::start_request_future(const std::string& method,
   auto future = promise->get_future();
   start_request(
       method, std::move(params), std::move(options),
-      [promise](json::value result, std::exception_ptr error) {
+      [promise](json::value result, std::optional<client_error> error) {
         if (error) {
-          promise->set_exception(error);
+          promise->set_exception(std::make_exception_ptr(*error));
         } else {
           promise->set_value(std::move(result));
         }
@@ -337,77 +352,47 @@ std::future<json::value> client::start_request_future(const std::string& method,
 
 void client::request_async(const std::string& method, json::object params, request_options options,
                            response_callback done) {
-  start_request(method, std::move(params), std::move(options), std::move(done), 0);
+  start_request(
+      method, std::move(params), std::move(options),
+      [done = std::move(done)](json::value result, std::optional<client_error> error) {
+        done(std::move(result), as_exception_ptr(error));
+      },
+      0);
 }
 
 void client::start_request(const std::string& method, json::object params, request_options options,
-                           response_callback done, int attempt) {
+                           request_completion done, int attempt) {
   if (!started_ || closed_) {
-    done(nullptr, as_exception(client_error(error_kind::not_connected, "the client is not connected")));
-    return;
+    return done(nullptr, client_error(error_kind::not_connected, "the client is not connected"));
   }
   if (options.cancellation && options.cancellation->is_cancelled()) {
     // Cancelled before it started: nothing goes to the server.
-    std::string reason = options.cancellation->reason();
-    done(nullptr, as_exception(client_error(error_kind::cancelled, "request cancelled before it was sent" +
-                                                                       (reason.empty() ? std::string() : ": " + reason))));
-    return;
+    return done(nullptr, client_error(error_kind::cancelled, with_reason("request cancelled before it was sent",
+                                                                         options.cancellation->reason())));
   }
   auto p = std::make_shared<pending_request>();
   p->method = method;
-  p->params = params;
   p->options = options;
   p->timeout = options.timeout.value_or(options_.request_timeout);
   p->deadline = std::chrono::steady_clock::now() + p->timeout;
-  std::uint64_t generation = session_generation_.load();
-  // A session that expired (HTTP 404) is re-initialized once and the request sent again.
-  p->done = [this, method, generation, attempt, done = std::move(done), params = std::move(params), options](
-                json::value result, std::exception_ptr error) mutable {
-    if (error && attempt == 0 && method != "initialize") {
-      try {
-        std::rethrow_exception(error);
-      } catch (const client_error& e) {
-        if (e.kind() == error_kind::session_expired && !closed_) {
-          spawn_worker([this, method, generation, params = std::move(params), options = std::move(options),
-                        done = std::move(done)]() mutable {
-            try {
-              reinitialize(generation);
-            } catch (...) {
-              done(nullptr, std::current_exception());
-              return;
-            }
-            start_request(method, std::move(params), std::move(options), std::move(done), 1);
-          });
-          return;
-        }
-      } catch (...) {  // NOLINT(bugprone-empty-catch): other errors are passed on below
-      }
-    }
-    done(std::move(result), error);
-  };
-
-  std::int64_t id;
+  const bool retry_on_expiry = attempt == 0 && method != "initialize";
+  p->done = retry_on_expiry ? retry_after_session_expiry(method, params, options, std::move(done)) : std::move(done);
+  std::int64_t id = 0;
+  std::optional<client_error> dead;
   {
     std::lock_guard lock(mutex_);
     if (dead_) {
-      auto error = *dead_;
-      p->done(nullptr, as_exception(error));
-      return;
+      dead = *dead_;
+    } else {
+      id = next_id_++;
     }
-    id = next_id_++;
   }
-  json::object wire_params = p->params;
-  if (options.on_progress || !options.meta.empty()) {
-    json::object meta;
-    if (auto const* m = get_object(wire_params, "_meta")) meta = *m;
-    for (const auto& [k, v] : options.meta) meta[k] = v;
-    if (options.on_progress) meta["progressToken"] = id;
-    wire_params["_meta"] = std::move(meta);
-  }
+  if (dead) return p->done(nullptr, std::move(dead));
+  json::object wire = wire_params(params, options, id);
   header_list headers;
   if (options_.interceptor) {
     const std::string version = protocol_version(), session = transport_->session_id();
-    outgoing_message out{method, jsonrpc::request_id(id), wire_params, headers, {}, version, session,
+    outgoing_message out{method, jsonrpc::request_id(id), wire, headers, {}, version, session,
                          server_endpoint_ ? &*server_endpoint_ : nullptr};
     options_.interceptor(out);
     p->on_complete = std::move(out.on_complete);
@@ -418,40 +403,76 @@ void client::start_request(const std::string& method, json::object params, reque
   }
   post([] {});  // wake the dispatch thread: there is a new deadline
   try {
-    send(jsonrpc::request{id, method, std::move(wire_params)}, headers);
+    send(jsonrpc::request{id, method, std::move(wire)}, headers);
   } catch (const client_error& e) {
-    complete(id, nullptr, as_exception(e));
+    complete(id, nullptr, e);
   }
-  // Registered once the request is sent, so that its notifications/cancelled cannot go first.
-  if (options.cancellation) {
-    auto registration = options.cancellation->on_cancel([this, id, token = *options.cancellation] {
-      post([this, id, token] {
-        bool known;
-        {
-          std::lock_guard lock(mutex_);
-          known = pending_.contains(id);
-        }
-        if (!known) return;
-        std::string reason = token.reason();
-        json::object cancel_params{{"requestId", id}};
-        if (!reason.empty()) cancel_params.emplace("reason", reason);
-        try {
-          send_notification("notifications/cancelled", std::move(cancel_params));
-        } catch (const client_error&) {  // NOLINT(bugprone-empty-catch): the request fails anyway
-        }
-        complete(id, nullptr,
-                 as_exception(client_error(error_kind::cancelled,
-                                           "request cancelled" + (reason.empty() ? std::string() : ": " + reason))));
-      });
-    });
-    std::lock_guard lock(mutex_);
-    if (pending_.contains(id)) p->cancel_registration = std::move(registration);
+  // Watched once the request is sent, so that its notifications/cancelled cannot go first.
+  if (options.cancellation) cancel_when_requested(id, *p, *options.cancellation);
+}
+
+// A session that expired (HTTP 404) is re-initialized once and the request sent again: wraps
+// `done` so that a session_expired answer starts that instead of reaching the caller.
+client::request_completion client::retry_after_session_expiry(const std::string& method,
+                                                              const json::object& params,
+                                                              const request_options& options,
+                                                              request_completion done) {
+  const std::uint64_t generation = session_generation_.load();
+  return [this, method, params, options, generation, done = std::move(done)](
+             json::value result, std::optional<client_error> error) mutable {
+    if (!error || error->kind() != error_kind::session_expired || closed_) {
+      return done(std::move(result), std::move(error));
+    }
+    // Re-initializing waits for the server's answers, which this (the dispatch) thread delivers: a
+    // worker does it. Admitted beyond the bound: the retry of a request already in flight.
+    auto shared_done = std::make_shared<request_completion>(std::move(done));
+    auto retry = [this, method, params = std::move(params), options = std::move(options), generation,
+                  shared_done]() mutable {
+      if (auto failure = try_reinitialize(generation)) return (*shared_done)(nullptr, std::move(failure));
+      start_request(method, std::move(params), std::move(options), std::move(*shared_done), 1);
+    };
+    if (!workers_->try_post(std::move(retry), detail::worker_pool::admission::always)) {
+      (*shared_done)(nullptr, std::move(error));  // closing: the expired session is the answer
+    }
+  };
+}
+
+std::optional<client_error> client::try_reinitialize(std::uint64_t generation) {
+  try {
+    reinitialize(generation);
+    return std::nullopt;
+  } catch (const client_error& e) {
+    return e;
+  } catch (const std::exception& e) {
+    return client_error(error_kind::transport_error, std::string("re-initializing the session: ") + e.what());
   }
 }
 
-void client::complete(std::int64_t id, json::value result, std::exception_ptr error) {
+void client::cancel_when_requested(std::int64_t id, pending_request& request, const cancellation_token& token) {
+  auto registration =
+      token.on_cancel([this, id, token] { post([this, id, token] { cancel_request(id, token.reason()); }); });
+  std::lock_guard lock(mutex_);
+  if (pending_.contains(id)) request.cancel_registration = std::move(registration);
+}
+
+// On the dispatch thread: tells the server (when the request is still in flight) and fails it.
+void client::cancel_request(std::int64_t id, const std::string& reason) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!pending_.contains(id)) return;
+  }
+  json::object cancel_params{{"requestId", id}};
+  if (!reason.empty()) cancel_params.emplace("reason", reason);
+  try {
+    send_notification("notifications/cancelled", std::move(cancel_params));
+  } catch (const client_error&) {  // NOLINT(bugprone-empty-catch): the request fails anyway
+  }
+  complete(id, nullptr, client_error(error_kind::cancelled, with_reason("request cancelled", reason)));
+}
+
+void client::complete(std::int64_t id, json::value result, std::optional<client_error> error) {
   std::shared_ptr<pending_request> p;
-  server::cancellation_registration registration;
+  core::cancellation_registration registration;
   {
     std::lock_guard lock(mutex_);
     auto it = pending_.find(id);
@@ -469,19 +490,12 @@ void client::complete(std::int64_t id, json::value result, std::exception_ptr er
   registration = {};
   if (p->on_complete) {
     if (error) {
-      try {
-        std::rethrow_exception(error);
-      } catch (const client_error& e) {
-        p->on_complete(nullptr, &e);
-      } catch (const std::exception& e) {
-        client_error ce(error_kind::transport_error, e.what());
-        p->on_complete(nullptr, &ce);
-      }
+      p->on_complete(nullptr, &*error);
     } else {
       p->on_complete(&result, nullptr);
     }
   }
-  p->done(std::move(result), error);
+  p->done(std::move(result), std::move(error));
 }
 
 void client::fail_all(const client_error& error) {
@@ -490,7 +504,7 @@ void client::fail_all(const client_error& error) {
     std::lock_guard lock(mutex_);
     for (const auto& [id, p] : pending_) ids.push_back(id);
   }
-  for (auto id : ids) complete(id, nullptr, as_exception(error));
+  for (auto id : ids) complete(id, nullptr, error);
 }
 
 void client::send(const jsonrpc::message& m, const header_list& headers) {
@@ -579,21 +593,10 @@ void client::expire_timeouts() {
       }
     }
     complete(id, nullptr,
-             as_exception(client_error(error_kind::timeout,
-                                       p->method + " timed out after " + std::to_string(p->timeout.count()) + " ms",
-                                       jsonrpc::error_codes::request_timeout)));
+             client_error(error_kind::timeout,
+                          p->method + " timed out after " + std::to_string(p->timeout.count()) + " ms",
+                          jsonrpc::error_codes::request_timeout));
   }
-}
-
-void client::spawn_worker(std::function<void()> job) {
-  std::lock_guard lock(workers_mutex_);
-  if (closed_) return;
-  workers_.emplace_back([job = std::move(job)] {
-    try {
-      job();
-    } catch (...) {  // NOLINT(bugprone-empty-catch): jobs report their own errors
-    }
-  });
 }
 
 // ---- Incoming messages (on the dispatch thread) -----------------------------------------------
@@ -608,7 +611,7 @@ void client::on_message(jsonrpc::message m) {
         pending = pending_.contains(id);
         finished = finished_.contains(id);
       }
-      if (pending) return complete(id, std::move(r->result), nullptr);
+      if (pending) return complete(id, std::move(r->result), std::nullopt);
       if (finished) return;  // a late answer to a request that timed out or was cancelled
     }
     client_error e(error_kind::protocol_error,
@@ -626,7 +629,7 @@ void client::on_message(jsonrpc::message m) {
         pending = pending_.contains(id);
         finished = finished_.contains(id);
       }
-      if (pending) return complete(id, nullptr, as_exception(client_error::from_rpc(er->error)));
+      if (pending) return complete(id, nullptr, client_error::from_rpc(er->error));
       if (finished) return;
     }
     // An error without a usable id: the server could not read one of our messages.
@@ -691,7 +694,7 @@ void client::on_server_request(jsonrpc::request req) {
     }
     return;
   }
-  std::function<json::object(const json::object&)> handler;
+  server_request_handler handler;
   if (req.method == "sampling/createMessage") {
     handler = sampling_handler_;
   } else if (req.method == "elicitation/create") {
@@ -713,22 +716,38 @@ void client::on_server_request(jsonrpc::request req) {
     }
     return;
   }
-  // Handlers may block (a user answering an elicitation): each runs on its own thread.
-  spawn_worker([this, handler = std::move(handler), req = std::move(req)] {
-    jsonrpc::message answer;
+  // Handlers may block (a user answering an elicitation): they run on the workers, never on this
+  // thread, which must go on reading. When the workers are saturated the server hears so at once.
+  const jsonrpc::request_id id = req.id;
+  const std::string method = req.method;
+  auto answer = [this, handler = std::move(handler), req = std::move(req)] { answer_server_request(req, handler); };
+  if (!workers_->try_post(std::move(answer))) {
     try {
-      answer = jsonrpc::response{req.id, handler(req.params)};
-    } catch (const client_error& e) {
-      answer = jsonrpc::make_error(req.id, e.code().value_or(jsonrpc::error_codes::internal_error), e.what(), e.data());
-    } catch (const std::exception& e) {
-      answer = jsonrpc::make_error(req.id, jsonrpc::error_codes::internal_error, e.what());
+      send(jsonrpc::make_error(id, jsonrpc::error_codes::internal_error,
+                               "the client is busy: too many server requests are waiting for a handler (" + method +
+                                   " refused)"),
+           {});
+    } catch (const client_error&) {  // NOLINT(bugprone-empty-catch): the server is gone
     }
-    try {
-      send(answer, {});
-    } catch (const client_error& e) {
-      report_error(e);
-    }
-  });
+  }
+}
+
+// On a worker: runs the handler and sends its answer.
+void client::answer_server_request(const jsonrpc::request& req, const server_request_handler& handler) {
+  if (closed_) return;  // queued before close(): nobody is left to answer
+  jsonrpc::message answer;
+  try {
+    answer = jsonrpc::response{req.id, handler(req.params)};
+  } catch (const client_error& e) {
+    answer = jsonrpc::make_error(req.id, e.code().value_or(jsonrpc::error_codes::internal_error), e.what(), e.data());
+  } catch (const std::exception& e) {
+    answer = jsonrpc::make_error(req.id, jsonrpc::error_codes::internal_error, e.what());
+  }
+  try {
+    send(answer, {});
+  } catch (const client_error& e) {
+    report_error(e);
+  }
 }
 
 }  // namespace lumen::client

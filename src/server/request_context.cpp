@@ -7,7 +7,7 @@
 namespace lumen::server {
 
 request_context::request_context(std::shared_ptr<lumen::server::session> s, const jsonrpc::request& request,
-                                 cancellation_token token, operation_scope* scope)
+                                 core::cancellation_token token, operation_scope* scope)
     : session_(std::move(s)),
       request_(request),
       token_(std::move(token)),

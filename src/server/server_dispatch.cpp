@@ -136,7 +136,7 @@ json::value server::call_tool(const json::object& params, request_context& ctx) 
     return tool_result::error(e.what()).to_json();
   } catch (const mcp_error&) {
     throw;
-  } catch (const operation_cancelled&) {
+  } catch (const core::operation_cancelled&) {
     throw;
   } catch (const std::exception& e) {
     // A tool's own failure is a tool result the model can see, not a protocol error.

@@ -269,7 +269,7 @@ void session::run_handler(jsonrpc::request req, std::shared_ptr<in_flight_reques
     try {
       request_context ctx(shared_from_this(), req, token, scope);
       answer = jsonrpc::response{req.id, server_.handle(*this, req, ctx)};
-    } catch (const operation_cancelled&) {
+    } catch (const core::operation_cancelled&) {
       // Answer nothing: the client cancelled.
     } catch (const mcp_error& e) {
       answer = jsonrpc::error_response{req.id, e.to_error_object()};
@@ -392,7 +392,7 @@ void session::log(protocol::log_level level, json::value data, std::optional<std
 
 client_response session::request(const std::string& method, json::object params,
                                  std::chrono::milliseconds timeout, const outgoing_context& context,
-                                 const cancellation_token* cancel, const operation_scope* parent) {
+                                 const core::cancellation_token* cancel, const operation_scope* parent) {
   auto p = std::make_shared<pending_request>();
   std::int64_t id = 0;
   {
@@ -403,7 +403,7 @@ client_response session::request(const std::string& method, json::object params,
     id = ++next_outgoing_id_;
     pending_.emplace(id, p);
   }
-  cancellation_registration registration;
+  core::cancellation_registration registration;
   if (cancel) {
     registration = cancel->on_cancel([p] {
       { std::lock_guard lock(p->mutex); }
@@ -444,7 +444,7 @@ client_response session::request(const std::string& method, json::object params,
         id, answered ? jsonrpc::error_codes::internal_error : jsonrpc::error_codes::request_timeout, reason);
     scope->finish(&failure);
   }
-  if (answered && cancel && cancel->is_cancelled()) throw operation_cancelled();
+  if (answered && cancel && cancel->is_cancelled()) throw core::operation_cancelled();
   throw mcp_error(answered ? jsonrpc::error_codes::internal_error : jsonrpc::error_codes::request_timeout,
                   method + ": " + reason);
 }

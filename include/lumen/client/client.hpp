@@ -11,15 +11,16 @@
 
 #include <lumen/client/errors.hpp>
 #include <lumen/client/transport.hpp>
+#include <lumen/core/cancellation.hpp>
 #include <lumen/json.hpp>
 #include <lumen/jsonrpc/message.hpp>
 #include <lumen/protocol/types.hpp>
 #include <lumen/protocol/version.hpp>
-#include <lumen/server/cancellation.hpp>
 
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <exception>
@@ -36,10 +37,14 @@
 
 namespace lumen::client {
 
+namespace detail {
+class worker_pool;
+}  // namespace detail
+
 /// Cancellation of a request: keep the source, pass its token in request_options. (The same
 /// cooperative cancellation type the server uses.)
-using cancellation_source = server::cancellation_source;
-using cancellation_token = server::cancellation_token;
+using cancellation_source = core::cancellation_source;
+using cancellation_token = core::cancellation_token;
 
 /// One notifications/progress for a request.
 struct progress {
@@ -93,6 +98,7 @@ struct session_end {
   std::optional<client_error> error;
 };
 
+/// Settings of a client: identity, revision, timeouts, hooks, and its worker threads.
 struct client_options {
   protocol::implementation info{.name = "lumen-client", .version = "0.1.0"};
   /// The revision asked for in initialize; the server's answer must be one Lumen supports.
@@ -107,6 +113,12 @@ struct client_options {
   std::function<void(const client_error&)> on_error;
   /// Merged into the declared capabilities (e.g. `experimental`).
   json::object extra_capabilities;
+  /// Threads that run server-to-client request handlers and session re-initializations (at least
+  /// one); started when the first such job arrives, joined by close().
+  std::size_t worker_threads = 2;
+  /// Server-to-client requests that may wait for a busy worker; a request beyond that bound is
+  /// answered at once with a JSON-RPC error rather than queued.
+  std::size_t worker_queue_limit = 16;
 };
 
 /// A root the client exposes (roots/list).
@@ -118,7 +130,9 @@ struct root {
 
 /// Handlers of server-to-client requests: each gets the request's params and returns the result
 /// object; throw client_error (with a code) or any exception to answer with an error. They run on
-/// their own threads and may block (e.g. waiting for the user).
+/// the client's worker threads (client_options::worker_threads) and may block (e.g. waiting for
+/// the user), but a blocked handler holds a worker: when every worker is busy and
+/// worker_queue_limit requests wait, the next one is refused with a JSON-RPC error.
 using sampling_handler = std::function<json::object(const json::object& params)>;
 using elicitation_handler = std::function<json::object(const json::object& params)>;
 /// notifications/message.
@@ -140,6 +154,16 @@ struct call_tool_result {
   static call_tool_result from_json(const json::value& v);
 };
 
+/// An MCP client session with one server.
+///
+/// Threads: the transport's reader threads hand every message to one dispatch thread, which runs
+/// the callbacks (progress, logs, notifications, async completions) in order. Handlers of
+/// server-to-client requests, and the re-initialization of an expired session before a retry,
+/// can block, so they run on a small pool of worker threads the client owns (started on first use,
+/// bounded by client_options::worker_threads and worker_queue_limit). close() and the destructor
+/// stop the transport, then join the dispatch thread and the workers, waiting for handlers still
+/// running; no thread of the client outlives it (except one that closes it from inside a callback
+/// or handler, which is detached and must not touch the client afterwards).
 class client {
  public:
   explicit client(std::unique_ptr<lumen::client::transport> transport, client_options options = {});
@@ -229,9 +253,16 @@ class client {
 
  private:
   struct pending_request;
+  /// How a request ends inside the client: its result, or the error (no exception to rethrow).
+  using request_completion = std::function<void(json::value result, std::optional<client_error> error)>;
   void start_request(const std::string& method, json::object params, request_options options,
-                     response_callback done, int attempt);
-  void complete(std::int64_t id, json::value result, std::exception_ptr error);
+                     request_completion done, int attempt);
+  request_completion retry_after_session_expiry(const std::string& method, const json::object& params,
+                                                const request_options& options, request_completion done);
+  std::optional<client_error> try_reinitialize(std::uint64_t generation);
+  void cancel_when_requested(std::int64_t id, pending_request& request, const cancellation_token& token);
+  void cancel_request(std::int64_t id, const std::string& reason);
+  void complete(std::int64_t id, json::value result, std::optional<client_error> error);
   void fail_all(const client_error& error);
   void initialize_session();
   void reinitialize(std::uint64_t generation);
@@ -245,10 +276,11 @@ class client {
   void post(std::function<void()> job);
   void dispatch_loop();
   void expire_timeouts();
-  void spawn_worker(std::function<void()> job);
   void on_message(jsonrpc::message m);
   void on_notification_message(const jsonrpc::notification& n);
   void on_server_request(jsonrpc::request req);
+  using server_request_handler = std::function<json::object(const json::object& params)>;
+  void answer_server_request(const jsonrpc::request& req, const server_request_handler& handler);
   void report_error(const client_error& e);
   void require_not_dispatch_thread(const char* what) const;
 
@@ -292,8 +324,7 @@ class client {
   std::thread dispatch_thread_;
   std::thread::id dispatch_thread_id_;
 
-  std::mutex workers_mutex_;
-  std::vector<std::thread> workers_;
+  std::unique_ptr<detail::worker_pool> workers_;
 };
 
 }  // namespace lumen::client

@@ -5,7 +5,7 @@
 #include <lumen/json.hpp>
 #include <lumen/jsonrpc/message.hpp>
 #include <lumen/protocol/types.hpp>
-#include <lumen/server/cancellation.hpp>
+#include <lumen/core/cancellation.hpp>
 #include <lumen/server/observer.hpp>
 
 #include <chrono>
@@ -21,7 +21,7 @@ class session;
 class request_context {
  public:
   /// `request` must outlive the context (the server keeps it alive while the handler runs).
-  request_context(std::shared_ptr<session> s, const jsonrpc::request& request, cancellation_token token,
+  request_context(std::shared_ptr<session> s, const jsonrpc::request& request, core::cancellation_token token,
                   operation_scope* scope = nullptr);
 
   const jsonrpc::request_id& id() const noexcept { return request_.id; }
@@ -32,7 +32,8 @@ class request_context {
   /// The session this request arrived on.
   lumen::server::session& owning_session() const noexcept { return *session_; }
 
-  const cancellation_token& cancellation() const noexcept { return token_; }
+  /// Cancelled when the client sends notifications/cancelled for this request or the session ends.
+  const core::cancellation_token& cancellation() const noexcept { return token_; }
   /// The MCP span of this request (add attributes or events; spans started while the handler runs
   /// on this thread are its children, and `trace::span_options::parent = span().context()` makes
   /// them so on other threads). Non-recording when telemetry is off.
@@ -55,7 +56,7 @@ class request_context {
   }
 
   /// sampling/createMessage; throws capability_error when the client did not declare `sampling`,
-  /// mcp_error on a client error or timeout, operation_cancelled when this request is cancelled.
+  /// mcp_error on a client error or timeout, core::operation_cancelled when this request is cancelled.
   json::object create_message(json::object params,
                               std::chrono::milliseconds timeout = std::chrono::seconds(60));
   /// elicitation/create (form mode); same errors, capability `elicitation`.
@@ -69,7 +70,7 @@ class request_context {
  private:
   std::shared_ptr<lumen::server::session> session_;
   const jsonrpc::request& request_;
-  cancellation_token token_;
+  core::cancellation_token token_;
   operation_scope* scope_;
   std::optional<json::value> progress_token_;
   double last_progress_ = -1e300;

@@ -6,7 +6,7 @@
 #include <lumen/jsonrpc/message.hpp>
 #include <lumen/jsonrpc/parse.hpp>
 #include <lumen/protocol/types.hpp>
-#include <lumen/server/cancellation.hpp>
+#include <lumen/core/cancellation.hpp>
 #include <lumen/server/message_sink.hpp>
 #include <lumen/server/observer.hpp>
 
@@ -77,10 +77,10 @@ class session : public std::enable_shared_from_this<session> {
   void log(protocol::log_level level, json::value data, std::optional<std::string> logger = std::nullopt,
            const outgoing_context& context = {});
   /// Sends a request to the client and waits for its answer. Throws mcp_error on timeout,
-  /// operation_cancelled when `cancel` fires, capability checks are the caller's.
+  /// core::operation_cancelled when `cancel` fires, capability checks are the caller's.
   client_response request(const std::string& method, json::object params,
                           std::chrono::milliseconds timeout, const outgoing_context& context = {},
-                          const cancellation_token* cancel = nullptr, const operation_scope* parent = nullptr);
+                          const core::cancellation_token* cancel = nullptr, const operation_scope* parent = nullptr);
 
   /// Number of handlers running (for tests and graceful shutdown).
   std::size_t in_flight() const;
@@ -91,7 +91,7 @@ class session : public std::enable_shared_from_this<session> {
   // array once every element has been answered (session.cpp).
   struct batch_reply;
   struct in_flight_request {
-    cancellation_source source;
+    core::cancellation_source source;
     std::shared_ptr<operation_scope> scope;
     std::shared_ptr<batch_reply> batch;  // null for a request that arrived alone
   };
@@ -113,7 +113,7 @@ class session : public std::enable_shared_from_this<session> {
   // it was the last one awaited.
   void deliver(const std::shared_ptr<batch_reply>& batch, const jsonrpc::message* answer,
                const outgoing_context& context);
-  json::value dispatch(const jsonrpc::request& req, cancellation_token token);
+  json::value dispatch(const jsonrpc::request& req, core::cancellation_token token);
   json::object handle_initialize(const json::object& params);
   void send_message(const jsonrpc::message& m, const outgoing_context& context);
   void handler_finished();

@@ -1,10 +1,10 @@
 // Cooperative cancellation: tokens, reasons, and callback registrations that unregister when
 // they are destroyed, reset, or assigned over.
-#include <lumen/server/cancellation.hpp>
+#include <lumen/core/cancellation.hpp>
 
 #include <gtest/gtest.h>
 
-namespace lumen::server {
+namespace lumen::core {
 namespace {
 
 TEST(Cancellation, CallbacksRunOnceWithTheReason) {
@@ -65,4 +65,4 @@ TEST(Cancellation, ResetUnregistersAndMovedFromIsInert) {
 }
 
 }  // namespace
-}  // namespace lumen::server
+}  // namespace lumen::core

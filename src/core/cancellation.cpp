@@ -1,9 +1,9 @@
 // Cooperative cancellation.
-#include <lumen/server/cancellation.hpp>
+#include <lumen/core/cancellation.hpp>
 
 #include <vector>
 
-namespace lumen::server {
+namespace lumen::core {
 
 cancellation_registration::~cancellation_registration() { reset(); }
 
@@ -63,4 +63,4 @@ bool cancellation_source::cancel(std::string reason) {
   return true;
 }
 
-}  // namespace lumen::server
+}  // namespace lumen::core
