@@ -122,7 +122,7 @@ void run_scripted_client(const std::string& url, const std::shared_ptr<telemetry
   {
     client::client c(std::make_unique<client::http_transport>(client::http_options{.url = url}),
                      {.info = {.name = "lumen-demo-client", .version = "0.1.0"},
-                      .interceptor = client_telemetry->client_interceptor("tcp"),
+                      .interceptor = client_telemetry->client_interceptor(lumen::server::network_transport::tcp),
                       .on_session_end = client_telemetry->client_session_observer()});
     c.connect();
     run(c, traced);
@@ -131,7 +131,7 @@ void run_scripted_client(const std::string& url, const std::shared_ptr<telemetry
   {
     client::client c(std::make_unique<client::http_transport>(client::http_options{.url = url}),
                      {.info = {.name = "lumen-demo-client", .version = "0.1.0"},
-                      .interceptor = through_gateway(client_telemetry->client_interceptor("tcp"), gateway_telemetry),
+                      .interceptor = through_gateway(client_telemetry->client_interceptor(lumen::server::network_transport::tcp), gateway_telemetry),
                       .on_session_end = client_telemetry->client_session_observer()});
     c.connect();
     run(c, gatewayed);

@@ -12,10 +12,10 @@ namespace {
 namespace sc = semconv;
 }
 
-client::request_interceptor runtime::client_interceptor(std::string network_transport) {
+client::request_interceptor runtime::client_interceptor(server::network_transport network_transport) {
   if (mode_ == telemetry_mode::off) return {};
   auto self = shared_from_this();
-  return [self, transport = std::move(network_transport)](client::outgoing_message& m) {
+  return [self, transport = server::to_string(network_transport)](client::outgoing_message& m) {
     const std::string session = m.session_id.empty() ? std::string() : self->session_attribute(m.session_id);
     auto description = describe_operation(m.method, m.params, m.id, m.protocol_version, session, transport,
                                           self->options().capture_tool_arguments);
@@ -65,7 +65,7 @@ client::request_interceptor runtime::client_interceptor(std::string network_tran
         }
       }
       metric_attributes attrs{{std::string(sc::mcp_method_name), description.method},
-                              {std::string(sc::network_transport), transport}};
+                              {std::string(sc::network_transport), std::string(transport)}};
       if (!version.empty()) attrs.emplace_back(std::string(sc::mcp_protocol_version), version);
       if (server) {
         attrs.emplace_back(std::string(sc::server_address), server->address);
@@ -109,8 +109,8 @@ std::function<void(const client::session_end&)> runtime::client_session_observer
   };
 }
 
-void runtime::instrument(client::client_options& options, std::string network_transport) {
-  options.interceptor = client_interceptor(std::move(network_transport));
+void runtime::instrument(client::client_options& options, server::network_transport network_transport) {
+  options.interceptor = client_interceptor(network_transport);
   options.on_session_end = client_session_observer();
 }
 

@@ -94,12 +94,12 @@ class runtime : public std::enable_shared_from_this<runtime> {
   /// mode, only the header context as the ambient context); nullptr when telemetry is off.
   std::shared_ptr<transport::http_request_observer> http_observer();
   /// For client_options::interceptor: CLIENT spans, context injected into `_meta` and headers.
-  /// `network_transport` is "tcp" (HTTP) or "pipe" (stdio).
-  client::request_interceptor client_interceptor(std::string network_transport);
+  /// `network_transport` is tcp for HTTP, pipe for stdio.
+  client::request_interceptor client_interceptor(server::network_transport network_transport);
   /// For client_options::on_session_end: records mcp.client.session.duration.
   std::function<void(const client::session_end&)> client_session_observer();
-  /// Sets both on `options`: `tel->instrument(options, "tcp")`.
-  void instrument(client::client_options& options, std::string network_transport);
+  /// Sets both on `options`: `tel->instrument(options, server::network_transport::tcp)`.
+  void instrument(client::client_options& options, server::network_transport network_transport);
 
   /// Exports what is pending: spans and, when exported, metrics.
   bool force_flush(std::chrono::milliseconds timeout = std::chrono::seconds(5));

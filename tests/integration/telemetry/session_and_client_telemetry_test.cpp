@@ -79,7 +79,7 @@ class SessionTelemetry : public ::testing::Test {
 
   std::unique_ptr<client::client> connect_client() {
     client::client_options options{.info = {.name = "c", .version = "1"}};
-    client_tel_->instrument(options, "tcp");
+    client_tel_->instrument(options, server::network_transport::tcp);
     auto c = std::make_unique<client::client>(
         std::make_unique<client::http_transport>(
             client::http_options{.url = "http://127.0.0.1:" + std::to_string(http_->port()) + "/mcp"}),
