@@ -72,6 +72,7 @@ struct server_options {
   std::size_t page_size = 100;
   /// Text of the initialize result's `instructions`.
   std::optional<std::string> instructions;
+  /// Limits on an incoming message (its size and nesting), checked before it is parsed further.
   jsonrpc::parse_limits limits;
   /// Sees every operation (the telemetry layer installs one); nullptr for none.
   std::shared_ptr<operation_observer> observer;
