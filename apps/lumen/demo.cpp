@@ -123,7 +123,7 @@ void run_scripted_client(const std::string& url, const std::shared_ptr<telemetry
   {
     client::client c(std::make_unique<client::http_transport>(client::http_options{.url = url}),
                      {.info = {.name = "lumen-demo-client", .version = "0.1.0"},
-                      .interceptor = telemetry::client_interceptor(client_telemetry, "tcp"),
+                      .interceptor = telemetry::client_interceptor(client_telemetry, server::network_transport::tcp),
                       .on_session_end = telemetry::client_session_observer(client_telemetry)});
     c.connect();
     run(c, traced);
@@ -132,7 +132,7 @@ void run_scripted_client(const std::string& url, const std::shared_ptr<telemetry
   {
     client::client c(std::make_unique<client::http_transport>(client::http_options{.url = url}),
                      {.info = {.name = "lumen-demo-client", .version = "0.1.0"},
-                      .interceptor = through_gateway(telemetry::client_interceptor(client_telemetry, "tcp"), gateway_telemetry),
+                      .interceptor = through_gateway(telemetry::client_interceptor(client_telemetry, server::network_transport::tcp), gateway_telemetry),
                       .on_session_end = telemetry::client_session_observer(client_telemetry)});
     c.connect();
     run(c, gatewayed);

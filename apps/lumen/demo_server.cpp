@@ -80,8 +80,7 @@ void work_for(std::chrono::milliseconds d) { std::this_thread::sleep_for(d); }
 }  // namespace
 
 void add_demo_features(server::server& srv) {
-  server::add_typed_tool<weather_args>(
-      srv,
+  srv.add_tool(
       {.name = "get_weather",
        .title = "Current weather",
        .description = "Current temperature and conditions for a city",
@@ -95,8 +94,8 @@ void add_demo_features(server::server& srv) {
         return {in.city, t, f ? "fahrenheit" : "celsius", it->second.second};
       });
 
-  server::add_typed_tool<convert_args>(
-      srv, {.name = "convert_currency", .description = "Converts an amount between USD, EUR, GBP and JPY"},
+  srv.add_tool(
+      {.name = "convert_currency", .description = "Converts an amount between USD, EUR, GBP and JPY"},
       [](const convert_args& in) -> tool_result {
         work_for(std::chrono::milliseconds(5));
         auto from = usd_rates.find(in.from);
@@ -108,8 +107,8 @@ void add_demo_features(server::server& srv) {
         return tool_result::text(std::to_string(std::round(value * 100) / 100) + " " + in.to);
       });
 
-  server::add_typed_tool<search_args>(
-      srv, {.name = "search_docs", .description = "Searches the documentation; returns links to matching pages"},
+  srv.add_tool(
+      {.name = "search_docs", .description = "Searches the documentation; returns links to matching pages"},
       [](const search_args& in, request_context& ctx) {
         tool_result r = tool_result::text("Results for \"" + in.query + "\":");
         int n = 0;
@@ -123,8 +122,8 @@ void add_demo_features(server::server& srv) {
         return r;
       });
 
-  server::add_typed_tool<inventory_args>(
-      srv, {.name = "check_inventory", .description = "Stock level of a product (the warehouse is flaky)"},
+  srv.add_tool(
+      {.name = "check_inventory", .description = "Stock level of a product (the warehouse is flaky)"},
       [](const inventory_args& in) -> tool_result {
         work_for(std::chrono::milliseconds(25));
         if (in.sku.starts_with("X")) throw std::runtime_error("warehouse service unavailable");

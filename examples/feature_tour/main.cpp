@@ -62,8 +62,7 @@ server::completion_values complete_from(const std::vector<std::string>& all, std
 }
 
 void add_tools(server::server& srv) {
-  server::add_typed_tool<add_args>(
-      srv,
+  srv.add_tool(
       {.name = "add",
        .title = "Add two numbers",
        .description = "Adds a and b and returns the sum as structured content",
@@ -96,8 +95,8 @@ void add_tools(server::server& srv) {
                  return r;
                });
 
-  server::add_typed_tool<slow_args>(
-      srv, {.name = "slow", .description = "Works for `steps` steps, reporting progress; cancellable"},
+  srv.add_tool(
+      {.name = "slow", .description = "Works for `steps` steps, reporting progress; cancellable"},
       [](const slow_args& in, request_context& ctx) -> tool_result {
         auto step = std::chrono::milliseconds(in.step_ms.value_or(100));
         for (int i = 0; i < in.steps; ++i) {
@@ -150,8 +149,8 @@ void add_tools(server::server& srv) {
                  return tool_result::text(json::serialize(ctx.list_roots()));
                });
 
-  server::add_typed_tool<touch_args>(
-      srv, {.name = "touch", .description = "Marks a resource as updated (subscribers are notified)"},
+  srv.add_tool(
+      {.name = "touch", .description = "Marks a resource as updated (subscribers are notified)"},
       [&srv](const touch_args& in) {
         srv.notify_resource_updated(in.uri);
         return "touched " + in.uri;

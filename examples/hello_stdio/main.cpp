@@ -1,5 +1,5 @@
 // The smallest Lumen server: one typed tool, served over stdio (or Streamable HTTP with --port N).
-#include <lumen/server/typed_tool.hpp>
+#include <lumen/server/server.hpp>
 #include <lumen/transport/serve.hpp>
 
 #include <boost/describe.hpp>
@@ -11,8 +11,7 @@ BOOST_DESCRIBE_STRUCT(greet_args, (), (name))
 
 int main(int argc, char** argv) {
   lumen::server::server srv({.name = "hello", .version = "1.0.0"});
-  lumen::server::add_typed_tool<greet_args>(
-      srv, {.name = "greet", .description = "Says hello to someone"},
-      [](const greet_args& in) { return "Hello, " + in.name + "!"; });
+  srv.add_tool({.name = "greet", .description = "Says hello to someone"},
+               [](const greet_args& in) { return "Hello, " + in.name + "!"; });
   return lumen::transport::serve(srv, argc, argv, {.stdio = true});
 }

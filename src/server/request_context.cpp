@@ -28,7 +28,11 @@ void request_context::report_progress(double progress, std::optional<double> tot
   json::object params{{"progressToken", *progress_token_}, {"progress", progress}};
   if (total) params.emplace("total", *total);
   if (message) params.emplace("message", *message);
-  session_->notify("notifications/progress", std::move(params), {request_.id, false});
+  notify("notifications/progress", std::move(params));
+}
+
+void request_context::notify(const std::string& method, json::object params) {
+  session_->notify(method, std::move(params), {request_.id, false});
 }
 
 void request_context::log(protocol::log_level level, json::value data, std::optional<std::string> logger) {

@@ -14,23 +14,44 @@ struct server::worker_pool {
 };
 
 server::server(protocol::implementation info, server_options options)
-    : info_(std::move(info)),
-      options_(std::move(options)),
-      pool_(options_.worker_threads > 0 ? std::make_unique<worker_pool>(options_.worker_threads) : nullptr) {}
+    : info_(std::move(info)), options_(std::move(options)) {}
 
 server::~server() { shutdown(); }
 
 void server::post(std::function<void()> job) {
-  if (!pool_) return job();  // worker_threads == 0: handlers run where their request arrived
-  boost::asio::post(pool_->pool, std::move(job));
+  if (options_.worker_threads == 0) return job();  // handlers run where their request arrived
+  worker_pool* workers = workers_.load(std::memory_order_acquire);
+  if (!workers) {
+    std::lock_guard lock(pool_mutex_);
+    if (!pool_ && !pool_closed_) {
+      pool_ = std::make_unique<worker_pool>(options_.worker_threads);
+      workers_.store(pool_.get(), std::memory_order_release);
+    }
+    workers = pool_closed_ ? nullptr : pool_.get();
+  }
+  // After shutdown no thread starts: a late job (from a session connected afterwards) runs here.
+  if (!workers) return job();
+  boost::asio::post(workers->pool, std::move(job));
 }
 
 json::object server::capabilities() const {
-  return {{"tools", {{"listChanged", true}}},
-          {"resources", {{"subscribe", true}, {"listChanged", true}}},
-          {"prompts", {{"listChanged", true}}},
-          {"logging", json::object{}},
-          {"completions", json::object{}}};
+  const declared_capabilities& always = options_.always_declare;
+  std::shared_lock lock(registry_mutex_);
+  auto has_completers = [](const auto& entries) {
+    return std::any_of(entries.begin(), entries.end(), [](const auto& e) { return !e->completers.empty(); });
+  };
+  json::object caps;
+  if (always.tools || !tools_.empty()) caps.emplace("tools", json::object{{"listChanged", true}});
+  if (always.resources || !resources_.empty() || !templates_.empty()) {
+    caps.emplace("resources", json::object{{"subscribe", true}, {"listChanged", true}});
+  }
+  if (always.prompts || !prompts_.empty()) caps.emplace("prompts", json::object{{"listChanged", true}});
+  // Not tied to a registration: any handler may log, and logging/setLevel is always served.
+  caps.emplace("logging", json::object{});
+  if (always.completions || has_completers(prompts_) || has_completers(templates_)) {
+    caps.emplace("completions", json::object{});
+  }
+  return caps;
 }
 
 namespace {
@@ -62,7 +83,7 @@ void server::add_tool(protocol::tool_definition definition, tool_handler handler
     insert_or_replace(tools_, std::make_shared<const tool_entry>(tool_entry{std::move(definition), std::move(handler)}),
                       [&](const auto& e) { return e->definition.name == name; });
   }
-  broadcast("notifications/tools/list_changed");
+  notify("notifications/tools/list_changed");
 }
 
 bool server::remove_tool(const std::string& name) {
@@ -71,7 +92,7 @@ bool server::remove_tool(const std::string& name) {
     std::unique_lock lock(registry_mutex_);
     removed = erase_by(tools_, [&](const auto& e) { return e->definition.name == name; });
   }
-  if (removed) broadcast("notifications/tools/list_changed");
+  if (removed) notify("notifications/tools/list_changed");
   return removed;
 }
 
@@ -85,7 +106,7 @@ void server::add_resource(protocol::resource_definition definition, resource_rea
                       std::make_shared<const resource_entry>(resource_entry{std::move(definition), std::move(reader)}),
                       [&](const auto& e) { return e->definition.uri == uri; });
   }
-  broadcast("notifications/resources/list_changed");
+  notify("notifications/resources/list_changed");
 }
 
 bool server::remove_resource(const std::string& uri) {
@@ -94,7 +115,7 @@ bool server::remove_resource(const std::string& uri) {
     std::unique_lock lock(registry_mutex_);
     removed = erase_by(resources_, [&](const auto& e) { return e->definition.uri == uri; });
   }
-  if (removed) broadcast("notifications/resources/list_changed");
+  if (removed) notify("notifications/resources/list_changed");
   return removed;
 }
 
@@ -110,7 +131,7 @@ void server::add_resource_template(protocol::resource_template_definition defini
                           std::move(definition), std::move(parsed), std::move(reader), std::move(completers)}),
                       [&](const auto& e) { return e->definition.uri_template == text; });
   }
-  broadcast("notifications/resources/list_changed");
+  notify("notifications/resources/list_changed");
 }
 
 void server::add_prompt(protocol::prompt_definition definition, prompt_handler handler,
@@ -125,7 +146,7 @@ void server::add_prompt(protocol::prompt_definition definition, prompt_handler h
                           prompt_entry{std::move(definition), std::move(handler), std::move(completers)}),
                       [&](const auto& e) { return e->definition.name == name; });
   }
-  broadcast("notifications/prompts/list_changed");
+  notify("notifications/prompts/list_changed");
 }
 
 bool server::remove_prompt(const std::string& name) {
@@ -134,7 +155,7 @@ bool server::remove_prompt(const std::string& name) {
     std::unique_lock lock(registry_mutex_);
     removed = erase_by(prompts_, [&](const auto& e) { return e->definition.name == name; });
   }
-  if (removed) broadcast("notifications/prompts/list_changed");
+  if (removed) notify("notifications/prompts/list_changed");
   return removed;
 }
 
@@ -155,8 +176,8 @@ std::vector<std::shared_ptr<session>> server::live_sessions() {
   return out;
 }
 
-void server::broadcast(const std::string& method) {
-  for (auto& s : live_sessions()) s->notify(method, {});
+void server::notify(const std::string& method, json::object params) {
+  for (auto& s : live_sessions()) s->notify(method, params);
 }
 
 void server::notify_resource_updated(const std::string& uri) {
@@ -178,7 +199,14 @@ void server::shutdown() {
     }
   }
   for (auto& s : all) s->close();
-  if (pool_) pool_->pool.join();
+  worker_pool* workers = nullptr;
+  {
+    std::lock_guard lock(pool_mutex_);
+    pool_closed_ = true;
+    workers_.store(nullptr, std::memory_order_release);
+    workers = pool_.get();
+  }
+  if (workers) workers->pool.join();
 }
 
 }  // namespace lumen::server

@@ -34,7 +34,8 @@ session::~session() { report_session_end(); }
 
 void session::report_session_end() {
   std::optional<std::chrono::steady_clock::time_point> started;
-  std::string version, transport;
+  std::string version;
+  std::optional<lumen::server::network_transport> transport;
   {
     std::lock_guard lock(mutex_);
     started = std::exchange(initialized_at_, std::nullopt);
@@ -42,10 +43,11 @@ void session::report_session_end() {
     transport = network_transport_;
   }
   if (!started || !observer_ || ephemeral_.load()) return;
-  observer_->session_ended(*this, {std::chrono::steady_clock::now() - *started, version, transport});
+  observer_->session_ended(*this, {std::chrono::steady_clock::now() - *started, version,
+                                   transport.value_or(lumen::server::network_transport::pipe)});
 }
 
-std::string session::network_transport() const {
+std::optional<network_transport> session::network_transport() const {
   std::lock_guard lock(mutex_);
   return network_transport_;
 }

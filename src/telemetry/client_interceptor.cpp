@@ -15,10 +15,10 @@ namespace sc = semconv;
 }
 
 client::request_interceptor client_interceptor(const std::shared_ptr<runtime>& telemetry,
-                                               std::string network_transport) {
+                                               server::network_transport network_transport) {
   if (!telemetry || telemetry->mode() == telemetry_mode::off) return {};
   auto self = telemetry;
-  return [self, transport = std::move(network_transport)](client::outgoing_message& m) {
+  return [self, transport = server::to_string(network_transport)](client::outgoing_message& m) {
     const std::string session = m.session_id.empty() ? std::string() : self->session_attribute(m.session_id);
     auto description = describe_operation(m.method, m.params, m.id, m.protocol_version, session, transport,
                                           self->options().capture_tool_arguments);
@@ -68,7 +68,7 @@ client::request_interceptor client_interceptor(const std::shared_ptr<runtime>& t
         }
       }
       sdk::metric_attributes attrs{{std::string(sc::mcp_method_name), description.method},
-                              {std::string(sc::network_transport), transport}};
+                                   {std::string(sc::network_transport), std::string(transport)}};
       if (!version.empty()) attrs.emplace_back(std::string(sc::mcp_protocol_version), version);
       if (server) {
         attrs.emplace_back(std::string(sc::server_address), server->address);
@@ -113,8 +113,8 @@ std::function<void(const client::session_end&)> client_session_observer(const st
 }
 
 void instrument(client::client_options& options, const std::shared_ptr<runtime>& telemetry,
-                std::string network_transport) {
-  options.interceptor = client_interceptor(telemetry, std::move(network_transport));
+                server::network_transport network_transport) {
+  options.interceptor = client_interceptor(telemetry, network_transport);
   options.on_session_end = client_session_observer(telemetry);
 }
 

@@ -133,7 +133,8 @@ class mcp_server_observer final : public server::operation_observer {
     std::string session_value = s.id().empty() ? std::string() : owner_->session_attribute(s.id());
     const std::optional<jsonrpc::request_id> id = m.id ? std::optional(*m.id) : std::nullopt;
     auto description = describe_operation(method, *params, id, s.protocol_version(), session_value,
-                                          origin.network_transport, owner_->options().capture_tool_arguments);
+                                          server::to_string(origin.network_transport),
+                                          owner_->options().capture_tool_arguments);
 
     const auto started = std::chrono::steady_clock::now();
     if (owner_->mode() == telemetry_mode::propagation) {
@@ -150,7 +151,7 @@ class mcp_server_observer final : public server::operation_observer {
     options.root = !decision.parent.is_valid();
     if (decision.link) {
       options.links.push_back(trace::link_data{
-          *decision.link, {trace::attribute(trace::static_key(sc::lumen_link_kind), std::string(origin.ambient_kind))}, 0});
+          *decision.link, {trace::attribute(trace::static_key(sc::lumen_link_kind), std::string(server::to_string(origin.ambient_kind)))}, 0});
     }
     // Moved: the description keeps what metrics need in its own fields.
     options.attributes = std::move(description.attributes);
@@ -166,9 +167,10 @@ class mcp_server_observer final : public server::operation_observer {
   std::shared_ptr<server::operation_scope> start_outgoing(const server::session& s, jsonrpc::request& request,
                                                           const server::operation_scope* parent) override {
     std::string session_value = s.id().empty() ? std::string() : owner_->session_attribute(s.id());
-    const std::string network_transport = s.network_transport();
+    const auto transport = s.network_transport();
     auto description = describe_operation(request.method, request.params, request.id, s.protocol_version(),
-                                          session_value, network_transport, false);
+                                          session_value, transport ? server::to_string(*transport) : std::string_view(),
+                                          false);
     const auto started = std::chrono::steady_clock::now();
     trace::span_options options;
     options.kind = trace::span_kind::client;
@@ -195,7 +197,7 @@ class mcp_server_observer final : public server::operation_observer {
     sdk::metric_attributes attributes;
     if (!end.protocol_version.empty()) attributes.emplace_back(std::string(sc::mcp_protocol_version), std::string(end.protocol_version));
     // Streamable HTTP sessions are HTTP's; stdio has no network protocol.
-    if (end.network_transport == "tcp") attributes.emplace_back(std::string(sc::network_protocol_name), std::string("http"));
+    if (end.network_transport == server::network_transport::tcp) attributes.emplace_back(std::string(sc::network_protocol_name), std::string("http"));
     owner_->meter()
         .get_histogram(sc::metric_mcp_server_session_duration, "s", "Duration of MCP server sessions",
                        semconv::mcp_duration_boundaries())

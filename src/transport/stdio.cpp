@@ -65,8 +65,8 @@ void run_stdio(server::server& srv, const stdio_options& options) {
   const std::size_t max_line = srv.options().limits.max_message_bytes;
   // On stdio the ambient trace context is the launching process's: TRACEPARENT/TRACESTATE.
   server::inbound_context origin;
-  origin.network_transport = "pipe";
-  origin.ambient_kind = "environment";
+  origin.network_transport = server::network_transport::pipe;
+  origin.ambient_kind = server::ambient_kind::environment;
   if (const char* tp = std::getenv("TRACEPARENT")) origin.ambient_traceparent = tp;
   if (const char* ts = std::getenv("TRACESTATE")) origin.ambient_tracestate = ts;
 

@@ -109,8 +109,8 @@ struct mcp_endpoint::impl {
   // Takes the request's ambient context (nothing reads it from the request afterwards).
   static server::inbound_context origin_of(http_request& req) {
     server::inbound_context o;
-    o.network_transport = "tcp";
-    o.ambient_kind = "transport";
+    o.network_transport = server::network_transport::tcp;
+    o.ambient_kind = server::ambient_kind::transport;
     // The ambient trace context travels with every message to the session (and its observer).
     o.ambient_traceparent = std::move(req.ambient_traceparent);
     o.ambient_tracestate = std::move(req.ambient_tracestate);

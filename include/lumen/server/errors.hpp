@@ -14,7 +14,7 @@ namespace lumen::server {
 /// `isError` result).
 class mcp_error : public std::runtime_error {
  public:
-  mcp_error(int code, const std::string& message, std::optional<json::value> data = std::nullopt)
+  explicit mcp_error(int code, const std::string& message, std::optional<json::value> data = std::nullopt)
       : std::runtime_error(message), code_(code), data_(std::move(data)) {}
   int code() const noexcept { return code_; }
   const std::optional<json::value>& data() const noexcept { return data_; }

@@ -17,18 +17,36 @@ namespace lumen::server {
 
 class session;
 
+/// How a session's messages travel (`network.transport`): stdio is a pipe, HTTP runs over TCP.
+enum class network_transport { pipe, tcp };
+
+/// The `network.transport` attribute value: "pipe" or "tcp".
+constexpr std::string_view to_string(network_transport transport) noexcept {
+  return transport == network_transport::tcp ? "tcp" : "pipe";
+}
+
+/// Why an ambient trace context exists: the transport's (an HTTP span or a host's span), or the
+/// launching process's environment (TRACEPARENT on stdio).
+enum class ambient_kind { transport, environment };
+
+/// The `lumen.link.kind` attribute value of a Link to the ambient context: "transport" or
+/// "environment".
+constexpr std::string_view to_string(ambient_kind kind) noexcept {
+  return kind == ambient_kind::environment ? "environment" : "transport";
+}
+
 /// What the transport knows about where a message came from.
 struct inbound_context {
-  /// `network.transport`: "pipe" for stdio, "tcp" for HTTP.
-  std::string_view network_transport = "pipe";
+  /// stdio by default; HTTP says tcp.
+  lumen::server::network_transport network_transport = lumen::server::network_transport::pipe;
   /// The ambient trace context in W3C form (the HTTP server span, the host's span, or
   /// TRACEPARENT on stdio); empty when there is none.
   std::string ambient_traceparent;
   std::string ambient_tracestate;
   /// The ambient context already parsed (when valid it wins over the text fields).
   trace::span_context ambient;
-  /// Why the ambient context exists: "transport" (HTTP or host span) or "environment".
-  std::string_view ambient_kind = "transport";
+  /// Why the ambient context exists.
+  lumen::server::ambient_kind ambient_kind = lumen::server::ambient_kind::transport;
   /// The peer, when known (`client.address`, `client.port`).
   std::string peer_address;
   std::uint16_t peer_port = 0;
@@ -66,8 +84,8 @@ struct session_end {
   /// From its initialize to its end.
   std::chrono::steady_clock::duration duration{};
   std::string_view protocol_version;
-  /// `network.transport` of the session's initialize ("pipe" or "tcp").
-  std::string_view network_transport;
+  /// How the session's initialize arrived.
+  lumen::server::network_transport network_transport = lumen::server::network_transport::pipe;
 };
 
 /// Creates operation scopes; installed with server_options::observer.

@@ -21,11 +21,14 @@ class session;
 class request_context {
  public:
   /// `request` must outlive the context (the server keeps it alive while the handler runs).
-  request_context(std::shared_ptr<session> s, const jsonrpc::request& request, core::cancellation_token token,
+  explicit request_context(std::shared_ptr<session> s, const jsonrpc::request& request, core::cancellation_token token,
                   operation_scope* scope = nullptr);
 
+  /// The request's JSON-RPC id.
   const jsonrpc::request_id& id() const noexcept { return request_.id; }
+  /// The request's method (e.g. "tools/call").
   const std::string& method() const noexcept { return request_.method; }
+  /// The request's params.
   const json::object& params() const noexcept { return request_.params; }
   /// `params._meta`, or nullptr.
   const json::object* meta() const noexcept;
@@ -38,12 +41,17 @@ class request_context {
   /// on this thread are its children, and `trace::span_options::parent = span().context()` makes
   /// them so on other threads). Non-recording when telemetry is off.
   trace::span span() const { return scope_ ? scope_->span() : trace::span{}; }
+  /// True once the request is cancelled.
   bool is_cancelled() const noexcept { return token_.is_cancelled(); }
 
   /// Sends notifications/progress when the request carried a progressToken (else does nothing).
   /// Progress must increase from call to call; a value that does not is ignored.
   void report_progress(double progress, std::optional<double> total = std::nullopt,
                        std::optional<std::string> message = std::nullopt);
+
+  /// Sends a notification to the client as part of this request (on Streamable HTTP, on the
+  /// request's stream).
+  void notify(const std::string& method, json::object params = {});
 
   /// Sends notifications/message when `level` passes the session's logging level.
   void log(protocol::log_level level, json::value data, std::optional<std::string> logger = std::nullopt);

@@ -31,7 +31,7 @@ using client_response = std::variant<json::value, jsonrpc::error_object>;
 class session : public std::enable_shared_from_this<session> {
  public:
   /// Use server::connect() to create sessions.
-  session(server& owner, std::shared_ptr<message_sink> sink, std::string id);
+  explicit session(server& owner, std::shared_ptr<message_sink> sink, std::string id);
   ~session();
   session(const session&) = delete;
   session& operator=(const session&) = delete;
@@ -60,8 +60,8 @@ class session : public std::enable_shared_from_this<session> {
   bool is_closed() const noexcept { return state_.load() == state::closed; }
   /// The negotiated protocol revision (empty before initialize).
   std::string protocol_version() const;
-  /// `network.transport` of the initialize request ("pipe" or "tcp"; empty before it).
-  std::string network_transport() const;
+  /// How the initialize request arrived (nullopt before it).
+  std::optional<lumen::server::network_transport> network_transport() const;
   /// The client's `clientInfo` and `capabilities` from initialize.
   protocol::implementation client_info() const;
   json::object client_capabilities() const;
@@ -141,7 +141,7 @@ class session : public std::enable_shared_from_this<session> {
   std::shared_ptr<operation_observer> observer_;
   std::optional<std::chrono::steady_clock::time_point> initialized_at_;
   std::atomic<bool> ephemeral_{false};
-  std::string network_transport_;
+  std::optional<lumen::server::network_transport> network_transport_;
 
   friend class server;
 };

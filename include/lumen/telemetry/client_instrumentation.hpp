@@ -3,7 +3,7 @@
 //
 //   auto tel = lumen::telemetry::runtime::create({.service_name = "my-agent"});
 //   lumen::client::client_options options;
-//   lumen::telemetry::instrument(options, tel, "tcp");
+//   lumen::telemetry::instrument(options, tel, lumen::server::network_transport::tcp);
 #pragma once
 
 #include <lumen/client/client.hpp>
@@ -16,15 +16,15 @@
 namespace lumen::telemetry {
 
 /// For client_options::interceptor: CLIENT spans, context injected into `_meta` and headers.
-/// `network_transport` is "tcp" (HTTP) or "pipe" (stdio). Empty when telemetry is off.
+/// `network_transport` is tcp for HTTP, pipe for stdio. Empty when telemetry is off.
 client::request_interceptor client_interceptor(const std::shared_ptr<runtime>& telemetry,
-                                               std::string network_transport);
+                                               server::network_transport network_transport);
 
 /// For client_options::on_session_end: records mcp.client.session.duration (full mode only).
 std::function<void(const client::session_end&)> client_session_observer(const std::shared_ptr<runtime>& telemetry);
 
 /// Sets both on `options`.
 void instrument(client::client_options& options, const std::shared_ptr<runtime>& telemetry,
-                std::string network_transport);
+                server::network_transport network_transport);
 
 }  // namespace lumen::telemetry

@@ -225,7 +225,7 @@ TEST(OtlpMetrics, TheRuntimeExportsAServersOperationAndSessionDurations) {
   srv.add_tool({.name = "echo"}, [](const json::object&, server::request_context&) { return server::tool_result::text("x"); });
   auto sink = std::make_shared<test::capture_sink>();
   auto s = srv.connect(sink, "session-1");
-  server::inbound_context origin{.network_transport = "tcp"};
+  server::inbound_context origin{.network_transport = server::network_transport::tcp};
   s->receive(R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"c","version":"1"}}})", origin);
   sink->wait_response(1);
   s->receive(R"({"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"echo"}})", origin);

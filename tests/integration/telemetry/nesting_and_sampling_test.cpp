@@ -87,7 +87,7 @@ TEST(Nesting, AProxiedSubServerNestsUnderTheMcpSpanAndNeverReReadsTheForwardedMe
   outer.srv.add_tool({.name = "proxy"}, [&](const json::object&, server::request_context& ctx) {
     // A naive proxy: forwards the `_meta` it received (with the client's traceparent).
     client::client_options options{.info = {.name = "proxy", .version = "1"}};
-    telemetry::instrument(options, outer.tel, "tcp");
+    telemetry::instrument(options, outer.tel, server::network_transport::tcp);
     client::client sub(std::make_unique<client::http_transport>(client::http_options{.url = inner_url}), std::move(options));
     sub.connect();
     client::request_options forwarded;

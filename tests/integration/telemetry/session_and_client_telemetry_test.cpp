@@ -82,7 +82,7 @@ class SessionTelemetry : public ::testing::Test {
 
   std::unique_ptr<client::client> connect_client() {
     client::client_options options{.info = {.name = "c", .version = "1"}};
-    telemetry::instrument(options, client_tel_, "tcp");
+    telemetry::instrument(options, client_tel_, server::network_transport::tcp);
     auto c = std::make_unique<client::client>(
         std::make_unique<client::http_transport>(
             client::http_options{.url = "http://127.0.0.1:" + std::to_string(http_->port()) + "/mcp"}),

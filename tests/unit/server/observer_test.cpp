@@ -57,7 +57,7 @@ class recording_observer : public operation_observer {
 
   std::shared_ptr<operation_scope> start_incoming(const session&, const incoming_message& m,
                                                   const inbound_context& origin) override {
-    return add({std::string(m.method), "in", std::string(origin.network_transport), origin.ambient_traceparent});
+    return add({std::string(m.method), "in", std::string(to_string(origin.network_transport)), origin.ambient_traceparent});
   }
 
   std::shared_ptr<operation_scope> start_outgoing(const session&, jsonrpc::request& request,
@@ -102,7 +102,7 @@ TEST(Observer, SeesEveryOperationOnceWithItsOutcome) {
   auto sink = std::make_shared<test::capture_sink>();
   auto s = srv.connect(sink);
   inbound_context origin;
-  origin.network_transport = "tcp";
+  origin.network_transport = network_transport::tcp;
   origin.ambient_traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
   s->receive(R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{"sampling":{}},"clientInfo":{"name":"c","version":"1"}}})", origin);
   s->receive(R"({"jsonrpc":"2.0","method":"notifications/initialized"})", origin);
@@ -134,6 +134,17 @@ TEST(Observer, SeesEveryOperationOnceWithItsOutcome) {
   auto nope = std::find_if(records.begin(), records.end(), [](const record& r) { return r.method == "nope"; });
   ASSERT_NE(nope, records.end());
   EXPECT_EQ(nope->error_code, -32601);
+  EXPECT_EQ(s->network_transport(), network_transport::tcp) << "the session remembers its initialize's transport";
+}
+
+TEST(Observer, TransportAndAmbientKindsSpellTheirAttributeValues) {
+  EXPECT_EQ(to_string(network_transport::pipe), "pipe");
+  EXPECT_EQ(to_string(network_transport::tcp), "tcp");
+  EXPECT_EQ(to_string(ambient_kind::transport), "transport");
+  EXPECT_EQ(to_string(ambient_kind::environment), "environment");
+  inbound_context defaults;
+  EXPECT_EQ(defaults.network_transport, network_transport::pipe);
+  EXPECT_EQ(defaults.ambient_kind, ambient_kind::transport);
 }
 
 TEST(Observer, CancelledRequestFinishesWithoutAnswer) {

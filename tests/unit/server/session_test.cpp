@@ -121,6 +121,7 @@ TEST(InlineHandlers, AnIdIsFreeAgainAsSoonAsItsAnswerIsSent) {
 }
 
 TEST_F(SessionTest, InitializeNegotiatesSupportedVersion) {
+  srv_.add_tool({.name = "t"}, [](const json::object&, request_context&) { return tool_result::text("x"); });
   auto s = srv_.connect(sink_);
   s->receive(initialize_request(1, "2025-06-18"));
   auto r = sink_->wait_response(1).at("result");
@@ -128,7 +129,7 @@ TEST_F(SessionTest, InitializeNegotiatesSupportedVersion) {
   EXPECT_EQ(r.at("serverInfo").at("name").as_string(), "test-server");
   EXPECT_EQ(r.at("serverInfo").at("version").as_string(), "9.9.9");
   EXPECT_EQ(r.at("instructions").as_string(), "be nice");
-  EXPECT_TRUE(r.at("capabilities").as_object().contains("tools"));
+  EXPECT_TRUE(r.at("capabilities").as_object().contains("tools")) << "a tool is registered";
   EXPECT_EQ(s->protocol_version(), "2025-06-18");
 }
 

@@ -25,15 +25,21 @@ using test::parent_link::meta_tp;
 using test::parent_link::row;
 using test::parent_link::rows;
 
-struct ambient_kind {
+// The transport and ambient kind a session's messages carry, and the attribute values they must
+// become (written out, so that a changed spelling fails here).
+struct ambient_case {
   const char* name;
-  std::string_view transport;
-  std::string_view kind;
+  server::network_transport transport;
+  server::ambient_kind kind;
+  std::string_view transport_value;
+  std::string_view kind_value;
 };
 
-const ambient_kind ambient_kinds[] = {{"TransportAmbient", "tcp", "transport"}, {"EnvironmentAmbient", "pipe", "environment"}};
+const ambient_case ambient_cases[] = {
+    {"TransportAmbient", server::network_transport::tcp, server::ambient_kind::transport, "tcp", "transport"},
+    {"EnvironmentAmbient", server::network_transport::pipe, server::ambient_kind::environment, "pipe", "environment"}};
 
-class ParentLink : public ::testing::TestWithParam<std::tuple<ambient_kind, row>> {};
+class ParentLink : public ::testing::TestWithParam<std::tuple<ambient_case, row>> {};
 
 TEST_P(ParentLink, FollowsTheRule) {
   const auto& [p, r] = GetParam();
@@ -44,7 +50,7 @@ TEST_P(ParentLink, FollowsTheRule) {
   server::server srv({.name = "t", .version = "1"}, {.observer = tel->server_observer()});
   srv.add_tool({.name = "echo"}, [](const json::object&, server::request_context&) { return server::tool_result::text("x"); });
   auto sink = std::make_shared<test::capture_sink>();
-  auto s = srv.connect(sink, p.transport == "pipe" ? "" : "session-1");
+  auto s = srv.connect(sink, p.transport == server::network_transport::pipe ? "" : "session-1");
   server::inbound_context origin;
   origin.network_transport = p.transport;
   origin.ambient_kind = p.kind;
@@ -83,16 +89,16 @@ TEST_P(ParentLink, FollowsTheRule) {
     EXPECT_EQ(span.links[0].context.trace_id(), ambient.trace_id());
     auto const* kind = trace::find_attribute(span.links[0].attributes, "lumen.link.kind");
     ASSERT_NE(kind, nullptr);
-    EXPECT_EQ(std::get<std::string>(*kind), p.kind);
+    EXPECT_EQ(std::get<std::string>(*kind), p.kind_value);
   } else {
     EXPECT_TRUE(span.links.empty());
   }
   auto const* transport = trace::find_attribute(span.attributes, "network.transport");
   ASSERT_NE(transport, nullptr);
-  EXPECT_EQ(std::get<std::string>(*transport), p.transport);
+  EXPECT_EQ(std::get<std::string>(*transport), p.transport_value);
 }
 
-INSTANTIATE_TEST_SUITE_P(AmbientKinds, ParentLink, ::testing::Combine(::testing::ValuesIn(ambient_kinds), ::testing::ValuesIn(rows)),
+INSTANTIATE_TEST_SUITE_P(AmbientKinds, ParentLink, ::testing::Combine(::testing::ValuesIn(ambient_cases), ::testing::ValuesIn(rows)),
                          [](const auto& test_info) {
                            return std::string(std::get<0>(test_info.param).name) + "_" + std::get<1>(test_info.param).name;
                          });
