@@ -8,7 +8,6 @@
 
 #include <gtest/gtest.h>
 
-#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <memory>
@@ -108,7 +107,7 @@ class StreamableHttpEndpoint : public ::testing::Test {
     });
     // Ends its request's SSE stream (SSE polling) and reports whether that was possible.
     srv_.add_tool({.name = "close_stream"}, [this](const json::object&, server::request_context& ctx) {
-      close_result_ = close_sse_stream(ctx) ? 1 : 0;
+      close_result_.set(close_sse_stream(ctx));
       return server::tool_result::text("closed");
     });
   }
@@ -153,7 +152,28 @@ class StreamableHttpEndpoint : public ::testing::Test {
 
   server::server srv_;
   std::unique_ptr<mcp_endpoint> endpoint_;
-  std::atomic<int> close_result_{-1};
+  // What the close_stream tool's close_sse_stream returned (it ends the stream before it returns).
+  class reported_result {
+   public:
+    void set(bool value) {
+      std::lock_guard lock(mutex_);
+      value_ = value;
+      cv_.notify_all();
+    }
+    std::optional<bool> wait(std::chrono::milliseconds timeout = 5s) {
+      std::unique_lock lock(mutex_);
+      cv_.wait_for(lock, timeout, [&] { return value_.has_value(); });
+      auto v = value_;
+      value_.reset();
+      return v;
+    }
+
+   private:
+    std::mutex mutex_;
+    std::condition_variable cv_;
+    std::optional<bool> value_;
+  };
+  reported_result close_result_;
 };
 
 TEST_F(StreamableHttpEndpoint, PostInitialize_AnswersWithTheResultAndANewSessionId) {
@@ -287,7 +307,7 @@ TEST_F(StreamableHttpEndpoint, CloseSseStream_EndsTheRequestsStreamInASession) {
   endpoint_->handle(request("POST", call_body(5, "close_stream"), in_session(sid)), ch);
   auto body = ch->wait_stream_end();
   ASSERT_TRUE(body.has_value()) << "the request's answer became a stream that the handler ended";
-  EXPECT_EQ(close_result_.load(), 1);
+  EXPECT_EQ(close_result_.wait(), std::optional<bool>(true));
   EXPECT_EQ(ch->answers(), 1);
   // The stream was ended before the result: what it carried is only the priming event.
   EXPECT_EQ(body->find("\"result\""), std::string::npos) << *body;
@@ -297,17 +317,16 @@ TEST_F(StreamableHttpEndpoint, CloseSseStream_IsRefusedWithoutSessionsOrHttp) {
   make_endpoint({.stateless = true});
   auto r = answer(request("POST", call_body(5, "close_stream"), {{"MCP-Protocol-Version", "2025-11-25"}}));
   EXPECT_EQ(r.status, 200u) << r.body;
-  EXPECT_EQ(close_result_.load(), 0) << "a stateless endpoint keeps no events to resume from";
+  EXPECT_EQ(close_result_.wait(), std::optional<bool>(false)) << "a stateless endpoint keeps no events to resume from";
 
   // A session whose sink is not HTTP at all.
-  close_result_ = -1;
   auto sink = std::make_shared<test::capture_sink>();
   auto session = srv_.connect(sink);
   session->receive(std::string_view(initialize_body()));
   session->receive(std::string_view(R"({"jsonrpc":"2.0","method":"notifications/initialized"})"));
   session->receive(std::string_view(call_body(2, "close_stream")));
   sink->wait_response(json::value(2));
-  EXPECT_EQ(close_result_.load(), 0);
+  EXPECT_EQ(close_result_.wait(), std::optional<bool>(false));
   session->close();
 }
 
