@@ -7,17 +7,6 @@
 
 namespace lumen::transport::detail {
 
-namespace {
-
-// MCP sessions served over HTTP, for close_sse_stream (a handler knows only its MCP session).
-std::mutex registry_mutex;
-std::unordered_map<const server::session*, std::weak_ptr<http_session>>& registry() {
-  static std::unordered_map<const server::session*, std::weak_ptr<http_session>> r;
-  return r;
-}
-
-}  // namespace
-
 std::string json_array_of(const std::vector<std::string>& messages) {
   std::string out = "[";
   for (const auto& m : messages) out.append(out.size() > 1 ? "," : "").append(m);
@@ -27,35 +16,16 @@ std::string json_array_of(const std::vector<std::string>& messages) {
 
 http_session::http_session(std::string id, http_session_config config) : id_(std::move(id)), config_(std::move(config)) {}
 
-http_session::~http_session() {
-  if (registered_) {
-    std::lock_guard lock(registry_mutex);
-    auto it = registry().find(registered_);
-    if (it != registry().end() && it->second.expired()) registry().erase(it);
-  }
-}
+http_session::~http_session() = default;
 
 void http_session::attach(std::shared_ptr<server::session> mcp) {
-  // Only a session with an event store can close an SSE stream (close_request_stream), so only
-  // those are looked up; a stateless one skips the global registry and its lock.
-  if (config_.events) {
-    std::lock_guard lock(registry_mutex);
-    registry()[mcp.get()] = weak_from_this();
-  }
   std::lock_guard lock(mutex_);
-  if (config_.events) registered_ = mcp.get();
   mcp_ = std::move(mcp);
 }
 
 std::shared_ptr<server::session> http_session::mcp() const {
   std::lock_guard lock(mutex_);
   return mcp_;
-}
-
-std::shared_ptr<http_session> http_session::find(const server::session* s) {
-  std::lock_guard lock(registry_mutex);
-  auto it = registry().find(s);
-  return it == registry().end() ? nullptr : it->second.lock();
 }
 
 header_fields http_session::session_headers() const {
@@ -314,9 +284,6 @@ void http_session::close(std::chrono::milliseconds grace) {
   pending_.clear();
   if (config_.events && !id_.empty()) config_.events->erase_session(id_);
   mcp_.reset();  // breaks the cycle session -> sink -> session
-  if (!registered_) return;
-  std::lock_guard reg(registry_mutex);
-  registry().erase(registered_);
 }
 
 }  // namespace lumen::transport::detail
@@ -324,8 +291,10 @@ void http_session::close(std::chrono::milliseconds grace) {
 namespace lumen::transport {
 
 bool close_sse_stream(const server::request_context& ctx) {
-  auto hs = detail::http_session::find(&ctx.owning_session());
-  return hs && hs->close_request_stream(ctx.id());
+  // The session's sink is its http_session when it is served over Streamable HTTP; the session
+  // holds it, so it lives while the handler (and `ctx`) does.
+  auto* hs = dynamic_cast<detail::http_session*>(ctx.owning_session().sink());
+  return hs != nullptr && hs->close_request_stream(ctx.id());
 }
 
 }  // namespace lumen::transport

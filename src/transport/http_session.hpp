@@ -33,7 +33,7 @@ class http_session final : public server::message_sink, public std::enable_share
   http_session(std::string id, http_session_config config);
   ~http_session() override;
 
-  /// Connects the MCP session (and registers it for close_sse_stream).
+  /// Connects the MCP session whose sink this is.
   void attach(std::shared_ptr<server::session> mcp);
   const std::string& id() const noexcept { return id_; }
   std::shared_ptr<server::session> mcp() const;
@@ -69,9 +69,6 @@ class http_session final : public server::message_sink, public std::enable_share
   void send(std::string message, const server::outgoing_context& context) override;
   void ended_without_answer(const jsonrpc::request_id& id) override;
 
-  /// The http_session serving an MCP session, if any (for close_sse_stream).
-  static std::shared_ptr<http_session> find(const server::session* s);
-
  private:
   // A batch's answers, collected until the last of its requests is answered.
   struct batch_answers {
@@ -102,7 +99,6 @@ class http_session final : public server::message_sink, public std::enable_share
   const http_session_config config_;
   mutable std::mutex mutex_;
   std::shared_ptr<server::session> mcp_;
-  const server::session* registered_ = nullptr;
   std::unordered_map<jsonrpc::request_id, std::shared_ptr<stream>> requests_;
   stream standalone_;  // number 0
   std::uint64_t next_stream_ = 1;

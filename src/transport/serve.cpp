@@ -5,19 +5,37 @@
 #include <lumen/transport/stdio.hpp>
 #include <lumen/transport/stop_signal.hpp>
 
+#include <condition_variable>
 #include <iostream>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <stdexcept>
 
 namespace lumen::transport {
 
+namespace {
+
+// Blocks until `stop` is requested (forever for a token that can never be).
+void wait_for_stop(const std::stop_token& stop) {
+  std::mutex mutex;
+  std::condition_variable_any requested;
+  std::unique_lock lock(mutex);
+  requested.wait(lock, stop, [] { return false; });
+}
+
+}  // namespace
+
 int serve(server::server& srv, const serve_options& options, std::shared_ptr<http_request_observer> observer,
           const std::function<void(http_server&)>& setup) {
   if (options.stdio) {
-    run_stdio(srv);
+    run_stdio(srv, {.ignore_sigpipe = options.handle_signals});
     return 0;
   }
-  stop_signal stop;  // before anything can fail or a thread can start
+  // Installed before anything can fail or a thread can start (a process-directed signal may go
+  // to any thread that does not block it).
+  std::optional<stop_signal> signals;
+  if (options.handle_signals) signals.emplace();
   endpoint_options eo;
   eo.path = options.path;
   eo.stateless = options.stateless;
@@ -35,8 +53,13 @@ int serve(server::server& srv, const serve_options& options, std::shared_ptr<htt
   if (setup) setup(http);
   http.start();
   std::cout << "listening on " << http.base_url() << options.path << std::endl;
-  int received = stop.wait();
-  log::write(log::level::info, "stopping (" + std::string(stop_signal::name(received)) + ")");
+  if (signals) {
+    int received = signals->wait();
+    log::write(log::level::info, "stopping (" + std::string(stop_signal::name(received)) + ")");
+  } else {
+    wait_for_stop(options.stop);
+    log::write(log::level::info, "stopping (stop requested)");
+  }
   endpoint.shutdown();
   http.stop();
   return 0;

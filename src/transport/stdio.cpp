@@ -57,7 +57,7 @@ class fd_sink : public server::message_sink {
 }  // namespace
 
 void run_stdio(server::server& srv, const stdio_options& options) {
-  std::signal(SIGPIPE, SIG_IGN);  // a closed stdout must be an error code, not a signal
+  if (options.ignore_sigpipe) std::signal(SIGPIPE, SIG_IGN);  // a closed stdout: an error code, not a signal
   int wake[2];
   if (::pipe(wake) != 0) throw std::runtime_error(std::string("stdio: pipe: ") + std::strerror(errno));
   auto sink = std::make_shared<fd_sink>(options.output_fd, wake[1]);

@@ -12,6 +12,9 @@ namespace lumen::transport {
 
 namespace {
 
+// The one piece of process-wide state in the transport, and deliberately so: a signal handler can
+// reach nothing else, and signal dispositions are process-wide anyway. stop_signal owns it (one at
+// a time) and restores everything when it ends.
 int pipe_fds[2] = {-1, -1};
 struct sigaction previous_int, previous_term, previous_pipe;
 

@@ -56,6 +56,9 @@ class session : public std::enable_shared_from_this<session> {
   bool wait_idle(std::chrono::milliseconds timeout) const;
 
   const std::string& id() const noexcept { return id_; }
+  /// The transport's sink this session writes to (a transport finds its own per-session state
+  /// through it, e.g. the HTTP stream of a request); valid while the session lives.
+  message_sink* sink() const noexcept { return sink_.get(); }
   bool is_initialized() const noexcept { return state_.load() != state::awaiting_initialize; }
   bool is_closed() const noexcept { return state_.load() == state::closed; }
   /// The negotiated protocol revision (empty before initialize).

@@ -16,12 +16,17 @@
 
 namespace lumen::transport {
 
+/// How an http_server listens, and its limits and timeouts.
 struct http_server_options {
+  /// The address to listen on ("localhost", an IPv4 or an IPv6 address).
   std::string host = "127.0.0.1";
   /// 0 picks a free port (see http_server::port()).
   std::uint16_t port = 0;
+  /// io threads serving the connections.
   std::size_t threads = 2;
+  /// A larger request body is refused with 413.
   std::size_t max_body_bytes = 4 * 1024 * 1024;
+  /// A larger request head is refused with 431.
   std::size_t max_header_bytes = 16 * 1024;
   /// A connection whose next request has not arrived whole for this long (an idle keep-alive
   /// connection, or a client sending slowly), or whose answer the client has not taken for this
@@ -37,8 +42,10 @@ struct http_server_options {
   std::shared_ptr<http_request_observer> observer;
 };
 
+/// Serves one request of a route; answers through the channel, at once or later from any thread.
 using route_handler = std::function<void(http_request, std::shared_ptr<response_channel>)>;
 
+/// Lumen's HTTP/1.1 server: routes requests (the MCP endpoint among them) on its own io threads.
 class http_server {
  public:
   /// Binds at once; throws std::system_error with a clear message when the address is in use.
@@ -56,17 +63,21 @@ class http_server {
 
   /// Starts the io threads (returns at once).
   void start();
-  /// Graceful stop: stops accepting, waits (at most `shutdown_grace`) for responses in progress,
-  /// then closes connections and joins the threads. Call mcp_endpoint::shutdown() first so that
-  /// MCP requests in flight are answered and SSE streams end.
+  /// Graceful stop: stops accepting, waits until the responses in progress have been written (at
+  /// most `shutdown_grace`; it returns as soon as the last one is, without polling), then closes
+  /// every connection (idle keep-alive ones and open SSE streams included) and joins the io
+  /// threads. Idempotent; the destructor calls it. Call mcp_endpoint::shutdown() first so that MCP
+  /// requests in flight are answered and SSE streams end.
   void stop();
 
+  /// The bound port (the one picked when the options said 0).
   std::uint16_t port() const noexcept;
+  /// The listen address as given in the options.
   const std::string& host() const noexcept;
   /// http://HOST:PORT
   std::string base_url() const;
 
-  struct impl;  // implementation detail (named by the connection code)
+  struct impl;  // implementation detail (shared with the connections, http_connection.hpp)
 
  private:
   std::shared_ptr<impl> impl_;

@@ -16,8 +16,19 @@
 
 namespace lumen::transport {
 
-/// Serves until SIGINT or SIGTERM (HTTP) or end of input (stdio); returns the exit code.
+/// Serves `srv` as `options` say until end of input (stdio) or, over HTTP, until stopped: by
+/// SIGINT or SIGTERM when `options.handle_signals` is set (the default), else once `options.stop`
+/// is requested. A stop is graceful: the endpoint answers the requests in flight and ends its
+/// streams, then the HTTP server stops. Returns the exit code (0; 1 when it cannot listen).
 /// `setup` may add routes to the HTTP server before it starts.
+///
+/// Signals, only with `options.handle_signals`:
+///  - HTTP: for as long as serve() runs, SIGINT and SIGTERM are caught (a stop_signal: the
+///    handler only wakes serve(), which then stops as above) and SIGPIPE is ignored; the previous
+///    dispositions come back when serve() returns.
+///  - stdio: SIGPIPE is ignored (see stdio_options::ignore_sigpipe), so that a closed stdout ends
+///    the session instead of the process; SIGINT and SIGTERM keep their dispositions.
+/// With `handle_signals` false, serve() changes no signal disposition.
 int serve(server::server& srv, const serve_options& options,
           std::shared_ptr<http_request_observer> observer = nullptr,
           const std::function<void(http_server&)>& setup = {});
