@@ -5,6 +5,7 @@
 
 #include <lumen/trace/env.hpp>
 #include <lumen/trace/otlp.hpp>
+#include <lumen/version.hpp>
 #include <lumen/viewer/span_store_exporter.hpp>
 
 #include <algorithm>
@@ -66,7 +67,7 @@ runtime::runtime(telemetry_options options)
     for (auto& extra : options_.processors) p.processors.push_back(extra);
   }
   provider_ = trace::tracer_provider::create(std::move(p));
-  tracer_ = provider_->get_tracer("lumen", "0.1.0");
+  tracer_ = provider_->get_tracer("lumen", lumen::version);
   if (mode_ == telemetry_mode::full) start_metric_export();
 }
 

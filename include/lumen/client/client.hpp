@@ -15,6 +15,7 @@
 #include <lumen/jsonrpc/message.hpp>
 #include <lumen/protocol/types.hpp>
 #include <lumen/protocol/version.hpp>
+#include <lumen/version.hpp>
 #include <lumen/server/cancellation.hpp>
 
 #include <atomic>
@@ -94,7 +95,7 @@ struct session_end {
 };
 
 struct client_options {
-  protocol::implementation info{.name = "lumen-client", .version = "0.1.0"};
+  protocol::implementation info{.name = "lumen-client", .version = std::string(lumen::version)};
   /// The revision asked for in initialize; the server's answer must be one Lumen supports.
   std::string protocol_version{protocol::latest_version};
   std::chrono::milliseconds request_timeout = std::chrono::seconds(60);

@@ -6,6 +6,7 @@
 #include <lumen/telemetry/otlp_metrics.hpp>
 #include <lumen/telemetry/semconv.hpp>
 #include <lumen/telemetry/telemetry.hpp>
+#include <lumen/version.hpp>
 
 #include "../../support/capture_sink.hpp"
 #include "receiver.hpp"
@@ -189,8 +190,8 @@ TEST(OtlpMetrics, ShutdownExportsWhatWasRecordedSinceTheLastExport) {
 TEST(OtlpMetrics, NothingRecordedSendsNothing) {
   meter m;
   m.get_histogram("empty.duration", "s", "d", mcp_duration_boundaries());
-  EXPECT_TRUE(encode_otlp_metrics_protobuf({sample_resource(), {"lumen", "0.1.0"}, m.histograms(), 1}).empty());
-  EXPECT_TRUE(encode_otlp_metrics_json({sample_resource(), {"lumen", "0.1.0"}, m.histograms(), 1}).empty());
+  EXPECT_TRUE(encode_otlp_metrics_protobuf({sample_resource(), {"lumen", std::string(lumen::version)}, m.histograms(), 1}).empty());
+  EXPECT_TRUE(encode_otlp_metrics_json({sample_resource(), {"lumen", std::string(lumen::version)}, m.histograms(), 1}).empty());
 }
 
 TEST(OtlpMetrics, ACollectorThatIsDownCostsAFailedExportNotAHang) {
