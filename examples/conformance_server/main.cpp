@@ -4,6 +4,7 @@
 //
 //   conformance_server --port 0          # prints "listening on http://127.0.0.1:PORT/mcp"
 //   npx @modelcontextprotocol/conformance server --url http://127.0.0.1:PORT/mcp --suite all
+#include <lumen/core/base64.hpp>
 #include <lumen/protocol/content.hpp>
 #include <lumen/transport/serve.hpp>
 #include <lumen/transport/sse_polling.hpp>
@@ -216,7 +217,7 @@ void add_resources(server::server& srv) {
                     .description = "A static binary resource (a PNG)", .mime_type = "image/png"},
                    [](const std::string& uri, request_context&) {
                      return std::vector<json::object>{
-                         protocol::blob_resource(uri, *protocol::base64_decode(red_pixel_png), "image/png")};
+                         protocol::blob_resource(uri, *core::base64_decode(red_pixel_png), "image/png")};
                    });
   srv.add_resource({.uri = "test://watched-resource", .name = "watched-resource",
                     .description = "A resource clients may subscribe to", .mime_type = "text/plain"},

@@ -2,6 +2,7 @@
 // every content type, resources (static, binary, templated, subscribable), prompts, completion,
 // logging, progress, cancellation, and requests back to the client (sampling, elicitation, roots).
 // Runs over stdio; the integration tests drive it with the official TypeScript SDK client.
+#include <lumen/core/base64.hpp>
 #include <lumen/protocol/content.hpp>
 #include <lumen/server/typed_tool.hpp>
 #include <lumen/telemetry/telemetry.hpp>
@@ -46,7 +47,7 @@ BOOST_DESCRIBE_STRUCT(touch_args, (), (uri))
 
 // A tiny 1x1 PNG, as bytes.
 const std::string png_bytes = [] {
-  return *protocol::base64_decode(
+  return *core::base64_decode(
       "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==");
 }();
 
@@ -89,8 +90,8 @@ void add_tools(server::server& srv) {
   srv.add_tool({.name = "media", .description = "Returns every content type"},
                [](const json::object&, request_context&) {
                  tool_result r = tool_result::text("All content types follow.");
-                 r.add(protocol::image_content(protocol::base64_encode(png_bytes), "image/png"));
-                 r.add(protocol::audio_content(protocol::base64_encode("RIFF....WAVE"), "audio/wav"));
+                 r.add(protocol::image_content(core::base64_encode(png_bytes), "image/png"));
+                 r.add(protocol::audio_content(core::base64_encode("RIFF....WAVE"), "audio/wav"));
                  r.add(protocol::resource_link("lumen://readme", "readme", "text/markdown"));
                  r.add(protocol::embedded_resource(protocol::text_resource("lumen://inline", "inline text", "text/plain")));
                  return r;
