@@ -139,7 +139,7 @@ int run(int argc, char** argv) {
     c.connect();
     auto result = c.call_tool(name, std::move(arguments));
     tool_failed = result.is_error;
-    output = result.raw;
+    output = result.to_json();
   } else if (what == "resources") {
     check_arity(1);
     c.connect();

@@ -134,16 +134,16 @@ json::value server::call_tool(const json::object& params, request_context& ctx) 
     return tool->handler(*arguments, ctx).to_json();
   } catch (const capability_error& e) {
     // The model can act on "the client cannot do X"; it is not a protocol failure of tools/call.
-    return tool_result::error(e.what()).to_json();
+    return protocol::call_tool_result::error(e.what()).to_json();
   } catch (const mcp_error&) {
     throw;
   } catch (const operation_cancelled&) {
     throw;
   } catch (const std::exception& e) {
     // A tool's own failure is a tool result the model can see, not a protocol error.
-    return tool_result::error("Tool \"" + name + "\" failed: " + e.what()).to_json();
+    return protocol::call_tool_result::error("Tool \"" + name + "\" failed: " + e.what()).to_json();
   } catch (...) {
-    return tool_result::error("Tool \"" + name + "\" failed with an unknown exception").to_json();
+    return protocol::call_tool_result::error("Tool \"" + name + "\" failed with an unknown exception").to_json();
   }
 }
 

@@ -13,6 +13,7 @@
 #include <lumen/client/transport.hpp>
 #include <lumen/json.hpp>
 #include <lumen/jsonrpc/message.hpp>
+#include <lumen/protocol/call_tool_result.hpp>
 #include <lumen/protocol/types.hpp>
 #include <lumen/protocol/version.hpp>
 #include <lumen/version.hpp>
@@ -129,18 +130,6 @@ using notification_handler = std::function<void(const json::object& params)>;
 /// Completion of an asynchronous request: the result, or an exception (client_error).
 using response_callback = std::function<void(json::value result, std::exception_ptr error)>;
 
-/// `CallToolResult`.
-struct call_tool_result {
-  json::array content;
-  std::optional<json::value> structured_content;
-  bool is_error = false;
-  /// The whole result as the server sent it.
-  json::object raw;
-  /// The text of the text content blocks, joined by newlines.
-  std::string text() const;
-  static call_tool_result from_json(const json::value& v);
-};
-
 class client {
  public:
   explicit client(std::unique_ptr<lumen::client::transport> transport, client_options options = {});
@@ -195,9 +184,9 @@ class client {
   json::object list_tools(std::optional<std::string> cursor = std::nullopt, const request_options& options = {});
   /// Every tool, following nextCursor.
   json::array list_all_tools(const request_options& options = {});
-  call_tool_result call_tool(const std::string& name, json::object arguments = {},
+  protocol::call_tool_result call_tool(const std::string& name, json::object arguments = {},
                              const request_options& options = {});
-  std::future<call_tool_result> call_tool_async(const std::string& name, json::object arguments = {},
+  std::future<protocol::call_tool_result> call_tool_async(const std::string& name, json::object arguments = {},
                                                 request_options options = {});
 
   json::object list_resources(std::optional<std::string> cursor = std::nullopt, const request_options& options = {});

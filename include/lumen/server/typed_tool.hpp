@@ -44,8 +44,8 @@ inline constexpr bool is_structured_result_v =
 }  // namespace detail
 
 /// Registers a tool whose arguments bind to `Args` (a Boost.Describe'd struct). The handler
-/// returns a tool_result, a std::string (one text block), or a described struct (structured
-/// output: `outputSchema` is derived from it and the result carries `structuredContent` plus the
+/// returns a protocol::call_tool_result, a std::string (one text block), or a described struct
+/// (structured output: `outputSchema` is derived from it and the result carries `structuredContent` plus the
 /// same JSON as text). Arguments that do not fit `Args` produce an `isError` result naming the
 /// field.
 template <class Args, class F>
@@ -62,17 +62,17 @@ void add_typed_tool(server& srv, protocol::tool_definition definition, F handler
                  try {
                    args = bind_arguments<Args>(json::value(arguments));
                  } catch (const binding_error& e) {
-                   return tool_result::error("Invalid arguments for tool \"" + name + "\": " + e.what());
+                   return protocol::call_tool_result::error("Invalid arguments for tool \"" + name + "\": " + e.what());
                  }
-                 if constexpr (std::is_same_v<result_type, tool_result>) {
+                 if constexpr (std::is_same_v<result_type, protocol::call_tool_result>) {
                    return detail::invoke_typed(handler, args, ctx);
                  } else if constexpr (std::is_convertible_v<result_type, std::string>) {
-                   return tool_result::text(std::string(detail::invoke_typed(handler, args, ctx)));
+                   return protocol::call_tool_result::text(std::string(detail::invoke_typed(handler, args, ctx)));
                  } else {
                    static_assert(detail::is_structured_result_v<result_type>,
-                                 "a typed tool handler returns tool_result, std::string or a described struct");
+                                 "a typed tool handler returns protocol::call_tool_result, std::string or a described struct");
                    json::value structured = to_json_value(detail::invoke_typed(handler, args, ctx));
-                   tool_result r = tool_result::text(json::serialize(structured));
+                   protocol::call_tool_result r = protocol::call_tool_result::text(json::serialize(structured));
                    r.structured_content = std::move(structured);
                    return r;
                  }

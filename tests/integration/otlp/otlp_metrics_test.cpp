@@ -221,7 +221,7 @@ TEST(OtlpMetrics, TheRuntimeExportsAServersOperationAndSessionDurations) {
                               .default_span_store_capacity = 0, .metric_export = options_for(port)});
   ASSERT_NE(tel->metric_exporter(), nullptr);
   server::server srv({.name = "t", .version = "1"}, {.observer = tel->server_observer()});
-  srv.add_tool({.name = "echo"}, [](const json::object&, server::request_context&) { return server::tool_result::text("x"); });
+  srv.add_tool({.name = "echo"}, [](const json::object&, server::request_context&) { return protocol::call_tool_result::text("x"); });
   auto sink = std::make_shared<test::capture_sink>();
   auto s = srv.connect(sink, "session-1");
   server::inbound_context origin{.network_transport = "tcp"};
