@@ -10,6 +10,7 @@
 #include <lumen/transport/http_server.hpp>
 #include <lumen/transport/serve.hpp>
 #include <lumen/transport/stop_signal.hpp>
+#include <lumen/version.hpp>
 #include <lumen/viewer/trace_viewer.hpp>
 
 #include <functional>
@@ -122,7 +123,7 @@ void run_scripted_client(const std::string& url, const std::shared_ptr<telemetry
   };
   {
     client::client c(std::make_unique<client::http_transport>(client::http_options{.url = url}),
-                     {.info = {.name = "lumen-demo-client", .version = "0.1.0"},
+                     {.info = {.name = "lumen-demo-client", .version = std::string(lumen::version)},
                       .interceptor = telemetry::client_interceptor(client_telemetry, server::network_transport::tcp),
                       .on_session_end = telemetry::client_session_observer(client_telemetry)});
     c.connect();
@@ -131,7 +132,7 @@ void run_scripted_client(const std::string& url, const std::shared_ptr<telemetry
   }
   {
     client::client c(std::make_unique<client::http_transport>(client::http_options{.url = url}),
-                     {.info = {.name = "lumen-demo-client", .version = "0.1.0"},
+                     {.info = {.name = "lumen-demo-client", .version = std::string(lumen::version)},
                       .interceptor = through_gateway(telemetry::client_interceptor(client_telemetry, server::network_transport::tcp), gateway_telemetry),
                       .on_session_end = telemetry::client_session_observer(client_telemetry)});
     c.connect();
@@ -140,7 +141,7 @@ void run_scripted_client(const std::string& url, const std::shared_ptr<telemetry
   }
   {
     client::client c(std::make_unique<client::http_transport>(client::http_options{.url = url}),
-                     {.info = {.name = "plain-client", .version = "0.1.0"}});
+                     {.info = {.name = "plain-client", .version = std::string(lumen::version)}});
     c.connect();
     run(c, untraced);
     c.close();
@@ -161,8 +162,8 @@ int run_demo(const std::vector<std::string>& args) {
 
   auto store = std::make_shared<sdk::span_store>(o.store_capacity);
   auto server_telemetry = telemetry::runtime::create(
-      {.service_name = "lumen-demo", .service_version = "0.1.0", .mode = telemetry::telemetry_mode::full, .span_store = store});
-  server::server srv({.name = "lumen-demo", .version = "0.1.0", .title = "Lumen demo server"},
+      {.service_name = "lumen-demo", .service_version = std::string(lumen::version), .mode = telemetry::telemetry_mode::full, .span_store = store});
+  server::server srv({.name = "lumen-demo", .version = std::string(lumen::version), .title = "Lumen demo server"},
                      {.instructions = "Weather, currency, docs and inventory tools for the Lumen demo.",
                       .observer = server_telemetry->server_observer()});
   add_demo_features(srv);
@@ -192,9 +193,9 @@ int run_demo(const std::vector<std::string>& args) {
   if (o.run_client) {
     std::cout << "running the scripted client:" << std::endl;
     auto client_telemetry = telemetry::runtime::create(
-        {.service_name = "lumen-demo-client", .service_version = "0.1.0", .mode = telemetry::telemetry_mode::full, .span_store = store});
+        {.service_name = "lumen-demo-client", .service_version = std::string(lumen::version), .mode = telemetry::telemetry_mode::full, .span_store = store});
     auto gateway_telemetry = telemetry::runtime::create(
-        {.service_name = "edge-gateway", .service_version = "0.1.0", .mode = telemetry::telemetry_mode::full, .span_store = store});
+        {.service_name = "edge-gateway", .service_version = std::string(lumen::version), .mode = telemetry::telemetry_mode::full, .span_store = store});
     try {
       run_scripted_client(url, client_telemetry, gateway_telemetry);
     } catch (const std::exception& e) {

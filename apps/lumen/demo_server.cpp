@@ -18,7 +18,7 @@ namespace lumen::app {
 namespace {
 
 using server::request_context;
-using server::tool_result;
+using protocol::call_tool_result;
 
 enum class temperature_unit { celsius, fahrenheit };
 BOOST_DESCRIBE_ENUM(temperature_unit, celsius, fahrenheit)
@@ -96,21 +96,21 @@ void add_demo_features(server::server& srv) {
 
   srv.add_tool(
       {.name = "convert_currency", .description = "Converts an amount between USD, EUR, GBP and JPY"},
-      [](const convert_args& in) -> tool_result {
+      [](const convert_args& in) -> protocol::call_tool_result {
         work_for(std::chrono::milliseconds(5));
         auto from = usd_rates.find(in.from);
         auto to = usd_rates.find(in.to);
         if (from == usd_rates.end() || to == usd_rates.end()) {
-          return tool_result::error("unknown currency; use USD, EUR, GBP or JPY");
+          return protocol::call_tool_result::error("unknown currency; use USD, EUR, GBP or JPY");
         }
         double value = in.amount / from->second * to->second;
-        return tool_result::text(std::to_string(std::round(value * 100) / 100) + " " + in.to);
+        return protocol::call_tool_result::text(std::to_string(std::round(value * 100) / 100) + " " + in.to);
       });
 
   srv.add_tool(
       {.name = "search_docs", .description = "Searches the documentation; returns links to matching pages"},
       [](const search_args& in, request_context& ctx) {
-        tool_result r = tool_result::text("Results for \"" + in.query + "\":");
+        protocol::call_tool_result r = protocol::call_tool_result::text("Results for \"" + in.query + "\":");
         int n = 0;
         for (const auto& [uri, text] : docs) {
           ctx.report_progress(++n, static_cast<double>(docs.size()));
@@ -124,10 +124,10 @@ void add_demo_features(server::server& srv) {
 
   srv.add_tool(
       {.name = "check_inventory", .description = "Stock level of a product (the warehouse is flaky)"},
-      [](const inventory_args& in) -> tool_result {
+      [](const inventory_args& in) -> protocol::call_tool_result {
         work_for(std::chrono::milliseconds(25));
         if (in.sku.starts_with("X")) throw std::runtime_error("warehouse service unavailable");
-        return tool_result::text(in.sku + ": 42 in stock");
+        return protocol::call_tool_result::text(in.sku + ": 42 in stock");
       });
 
   for (const auto& [uri, text] : docs) {

@@ -1,5 +1,7 @@
 // The `lumen` command: `lumen demo` runs the demo (an MCP server with the embedded trace viewer,
 // driven by a scripted traced client); `lumen version` prints the version.
+#include <lumen/version.hpp>
+
 #include <iostream>
 #include <string>
 #include <vector>
@@ -22,7 +24,7 @@ int main(int argc, char** argv) {
   args.erase(args.begin());
   if (command == "demo") return lumen::app::run_demo(args);
   if (command == "version" || command == "--version") {
-    std::cout << "lumen 0.1.0\n";
+    std::cout << "lumen " << lumen::version << '\n';
     return 0;
   }
   if (command == "help" || command == "--help" || command == "-h") {

@@ -67,7 +67,7 @@ int main(int argc, char** argv) {
   srv.add_tool({.name = "echo", .input_schema = {{"type", "object"}, {"properties", {{"message", {{"type", "string"}}}}}}},
                [](const json::object& args, server::request_context&) {
                  auto m = get_string(args, "message");
-                 return server::tool_result::text(m ? *m : "");
+                 return protocol::call_tool_result::text(m ? *m : "");
                });
   if (stdio) {
     transport::run_stdio(srv);

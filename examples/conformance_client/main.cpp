@@ -9,6 +9,7 @@
 #include <lumen/client/elicitation.hpp>
 #include <lumen/client/http_transport.hpp>
 #include <lumen/client/oauth.hpp>
+#include <lumen/version.hpp>
 
 #include <cstdlib>
 #include <stdexcept>
@@ -75,7 +76,7 @@ int main(int argc, char** argv) {
   std::string scenario = scenario_env ? scenario_env : "initialize";
   try {
     client::client c(std::make_unique<client::http_transport>(client::http_options{.url = url, .auth = conformance_auth()}),
-                     {.info = {.name = "lumen-conformance-client", .version = "0.1.0"},
+                     {.info = {.name = "lumen-conformance-client", .version = std::string(lumen::version)},
                       .request_timeout = std::chrono::seconds(20)});
     // Accept every elicitation, filling in the defaults the schema declares (SEP-1034).
     c.set_elicitation_handler([](const json::object& params) {

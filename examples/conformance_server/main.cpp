@@ -4,6 +4,7 @@
 //
 //   conformance_server --port 0          # prints "listening on http://127.0.0.1:PORT/mcp"
 //   npx @modelcontextprotocol/conformance server --url http://127.0.0.1:PORT/mcp --suite all
+#include <lumen/core/base64.hpp>
 #include <lumen/protocol/content.hpp>
 #include <lumen/transport/serve.hpp>
 #include <lumen/transport/sse_polling.hpp>
@@ -18,7 +19,7 @@ namespace {
 
 using namespace lumen;
 using lumen::server::request_context;
-using lumen::server::tool_result;
+using lumen::protocol::call_tool_result;
 using namespace std::chrono_literals;
 
 // A 1x1 red PNG and a tiny silent WAV, base64-encoded.
@@ -42,26 +43,26 @@ std::string describe_elicitation(const json::object& answer) {
 void add_content_tools(server::server& srv) {
   srv.add_tool({.name = "test_simple_text", .description = "Returns one text block", .input_schema = no_arguments()},
                [](const json::object&, request_context&) {
-                 return tool_result::text("This is a simple text response for testing.");
+                 return protocol::call_tool_result::text("This is a simple text response for testing.");
                });
   srv.add_tool({.name = "test_image_content", .description = "Returns an image (a 1x1 red PNG)",
                 .input_schema = no_arguments()},
                [](const json::object&, request_context&) {
-                 tool_result r;
+                 protocol::call_tool_result r;
                  r.add(protocol::image_content(red_pixel_png, "image/png"));
                  return r;
                });
   srv.add_tool({.name = "test_audio_content", .description = "Returns audio (a silent WAV)",
                 .input_schema = no_arguments()},
                [](const json::object&, request_context&) {
-                 tool_result r;
+                 protocol::call_tool_result r;
                  r.add(protocol::audio_content(silent_wav, "audio/wav"));
                  return r;
                });
   srv.add_tool({.name = "test_embedded_resource", .description = "Returns an embedded text resource",
                 .input_schema = no_arguments()},
                [](const json::object&, request_context&) {
-                 tool_result r;
+                 protocol::call_tool_result r;
                  r.add(protocol::embedded_resource(protocol::text_resource(
                      "test://embedded-resource", "This is an embedded resource content.", "text/plain")));
                  return r;
@@ -69,7 +70,7 @@ void add_content_tools(server::server& srv) {
   srv.add_tool({.name = "test_multiple_content_types", .description = "Returns text, an image and a resource",
                 .input_schema = no_arguments()},
                [](const json::object&, request_context&) {
-                 tool_result r = tool_result::text("Multiple content types test:");
+                 protocol::call_tool_result r = protocol::call_tool_result::text("Multiple content types test:");
                  r.add(protocol::image_content(red_pixel_png, "image/png"));
                  r.add(protocol::embedded_resource(protocol::text_resource(
                      "test://mixed-content-resource", R"({"test":"data","value":123})", "application/json")));
@@ -77,7 +78,7 @@ void add_content_tools(server::server& srv) {
                });
   srv.add_tool({.name = "test_error_handling", .description = "Always fails (isError result)",
                 .input_schema = no_arguments()},
-               [](const json::object&, request_context&) -> tool_result {
+               [](const json::object&, request_context&) -> protocol::call_tool_result {
                  throw std::runtime_error("This tool intentionally returns an error for testing");
                });
   srv.add_tool({.name = "json_schema_2020_12_tool",
@@ -96,7 +97,7 @@ void add_content_tools(server::server& srv) {
                   "else": {"required": ["email"]},
                   "additionalProperties": false})").as_object()},
                [](const json::object& args, request_context&) {
-                 return tool_result::text("received " + json::serialize(args));
+                 return protocol::call_tool_result::text("received " + json::serialize(args));
                });
 }
 
@@ -109,7 +110,7 @@ void add_notifying_tools(server::server& srv) {
                  ctx.log(protocol::log_level::info, "Tool processing data");
                  std::this_thread::sleep_for(50ms);
                  ctx.log(protocol::log_level::info, "Tool execution completed");
-                 return tool_result::text("Tool with logging executed successfully");
+                 return protocol::call_tool_result::text("Tool with logging executed successfully");
                });
   srv.add_tool({.name = "test_tool_with_progress", .description = "Reports progress 0, 50 and 100 of 100",
                 .input_schema = no_arguments()},
@@ -119,7 +120,7 @@ void add_notifying_tools(server::server& srv) {
                  ctx.report_progress(50, 100);
                  std::this_thread::sleep_for(50ms);
                  ctx.report_progress(100, 100);
-                 return tool_result::text("Tool with progress executed successfully");
+                 return protocol::call_tool_result::text("Tool with progress executed successfully");
                });
   srv.add_tool({.name = "test_reconnection",
                 .description = "Closes its SSE stream mid-call; the client resumes with GET and Last-Event-ID",
@@ -127,7 +128,7 @@ void add_notifying_tools(server::server& srv) {
                [](const json::object&, request_context& ctx) {
                  transport::close_sse_stream(ctx);
                  std::this_thread::sleep_for(100ms);  // the result arrives after the client has gone
-                 return tool_result::text("Reconnection test completed");
+                 return protocol::call_tool_result::text("Reconnection test completed");
                });
 }
 
@@ -143,7 +144,7 @@ void add_client_request_tools(server::server& srv) {
                       {"maxTokens", 100}});
                  const json::object* content = get_object(answer, "content");
                  std::string text(content ? get_string(*content, "text").value_or("") : "");
-                 return tool_result::text("LLM response: " + text);
+                 return protocol::call_tool_result::text("LLM response: " + text);
                });
   srv.add_tool({.name = "test_elicitation", .description = "Asks the user for a username and email (elicitation)",
                 .input_schema = {{"type", "object"},
@@ -158,7 +159,7 @@ void add_client_request_tools(server::server& srv) {
                          {{"username", string_property("User's response")},
                           {"email", string_property("User's email address")}}},
                         {"required", json::array{"username", "email"}}}}});
-                 return tool_result::text("User response: " + describe_elicitation(answer));
+                 return protocol::call_tool_result::text("User response: " + describe_elicitation(answer));
                });
   srv.add_tool({.name = "test_elicitation_sep1034_defaults",
                 .description = "Elicitation whose fields all have defaults (SEP-1034)",
@@ -175,7 +176,7 @@ void add_client_request_tools(server::server& srv) {
                           "status": {"type": "string", "description": "User status",
                                      "enum": ["active", "inactive", "pending"], "default": "active"},
                           "verified": {"type": "boolean", "description": "Verified user", "default": true}}})")}});
-                 return tool_result::text("Elicitation completed: " + describe_elicitation(answer));
+                 return protocol::call_tool_result::text("Elicitation completed: " + describe_elicitation(answer));
                });
   srv.add_tool({.name = "test_elicitation_sep1330_enums",
                 .description = "Elicitation with every enum form (SEP-1330)",
@@ -201,7 +202,7 @@ void add_client_request_tools(server::server& srv) {
                                           "items": {"anyOf": [{"const": "value1", "title": "First Choice"},
                                                               {"const": "value2", "title": "Second Choice"},
                                                               {"const": "value3", "title": "Third Choice"}]}}}})")}});
-                 return tool_result::text("Elicitation completed: " + describe_elicitation(answer));
+                 return protocol::call_tool_result::text("Elicitation completed: " + describe_elicitation(answer));
                });
 }
 
@@ -216,7 +217,7 @@ void add_resources(server::server& srv) {
                     .description = "A static binary resource (a PNG)", .mime_type = "image/png"},
                    [](const std::string& uri, request_context&) {
                      return std::vector<json::object>{
-                         protocol::blob_resource(uri, *protocol::base64_decode(red_pixel_png), "image/png")};
+                         protocol::blob_resource(uri, *core::base64_decode(red_pixel_png), "image/png")};
                    });
   srv.add_resource({.uri = "test://watched-resource", .name = "watched-resource",
                     .description = "A resource clients may subscribe to", .mime_type = "text/plain"},

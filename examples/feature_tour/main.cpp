@@ -2,6 +2,7 @@
 // every content type, resources (static, binary, templated, subscribable), prompts, completion,
 // logging, progress, cancellation, and requests back to the client (sampling, elicitation, roots).
 // Runs over stdio; the integration tests drive it with the official TypeScript SDK client.
+#include <lumen/core/base64.hpp>
 #include <lumen/protocol/content.hpp>
 #include <lumen/server/typed_tool.hpp>
 #include <lumen/telemetry/telemetry.hpp>
@@ -20,7 +21,7 @@ namespace {
 
 using namespace lumen;
 using lumen::server::request_context;
-using lumen::server::tool_result;
+using lumen::protocol::call_tool_result;
 
 struct add_args {
   double a;
@@ -46,7 +47,7 @@ BOOST_DESCRIBE_STRUCT(touch_args, (), (uri))
 
 // A tiny 1x1 PNG, as bytes.
 const std::string png_bytes = [] {
-  return *protocol::base64_decode(
+  return *core::base64_decode(
       "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==");
 }();
 
@@ -76,20 +77,20 @@ void add_tools(server::server& srv) {
                                  {"required", json::array{"message"}}}},
                [](const json::object& args, request_context&) {
                  auto message = get_string(args, "message");
-                 if (!message) return tool_result::error("echo needs a string \"message\"");
-                 return tool_result::text(*message);
+                 if (!message) return protocol::call_tool_result::error("echo needs a string \"message\"");
+                 return protocol::call_tool_result::text(*message);
                });
 
   srv.add_tool({.name = "fail", .description = "Always throws; the error becomes an isError result"},
-               [](const json::object&, request_context&) -> tool_result {
+               [](const json::object&, request_context&) -> protocol::call_tool_result {
                  throw std::runtime_error("the fail tool failed on purpose");
                });
 
   srv.add_tool({.name = "media", .description = "Returns every content type"},
                [](const json::object&, request_context&) {
-                 tool_result r = tool_result::text("All content types follow.");
-                 r.add(protocol::image_content(protocol::base64_encode(png_bytes), "image/png"));
-                 r.add(protocol::audio_content(protocol::base64_encode("RIFF....WAVE"), "audio/wav"));
+                 protocol::call_tool_result r = protocol::call_tool_result::text("All content types follow.");
+                 r.add(protocol::image_content(core::base64_encode(png_bytes), "image/png"));
+                 r.add(protocol::audio_content(core::base64_encode("RIFF....WAVE"), "audio/wav"));
                  r.add(protocol::resource_link("lumen://readme", "readme", "text/markdown"));
                  r.add(protocol::embedded_resource(protocol::text_resource("lumen://inline", "inline text", "text/plain")));
                  return r;
@@ -97,17 +98,17 @@ void add_tools(server::server& srv) {
 
   srv.add_tool(
       {.name = "slow", .description = "Works for `steps` steps, reporting progress; cancellable"},
-      [](const slow_args& in, request_context& ctx) -> tool_result {
+      [](const slow_args& in, request_context& ctx) -> protocol::call_tool_result {
         auto step = std::chrono::milliseconds(in.step_ms.value_or(100));
         for (int i = 0; i < in.steps; ++i) {
           if (ctx.cancellation().wait_for(step)) {
             ctx.log(protocol::log_level::info, "slow: cancelled at step " + std::to_string(i));
-            return tool_result::error("cancelled");
+            return protocol::call_tool_result::error("cancelled");
           }
           ctx.report_progress(i + 1, in.steps, "step " + std::to_string(i + 1));
         }
         ctx.cancellation().wait_for(step);  // wrap-up work after the last progress report
-        return tool_result::text("finished " + std::to_string(in.steps) + " steps");
+        return protocol::call_tool_result::text("finished " + std::to_string(in.steps) + " steps");
       });
 
   srv.add_tool({.name = "log_levels", .description = "Logs one message at each of debug, info, warning, error"},
@@ -116,7 +117,7 @@ void add_tools(server::server& srv) {
                                     protocol::log_level::warning, protocol::log_level::error}) {
                    ctx.log(level, "a " + std::string(protocol::to_string(level)) + " message", "feature_tour");
                  }
-                 return tool_result::text("logged");
+                 return protocol::call_tool_result::text("logged");
                });
 
   srv.add_tool({.name = "ask_llm", .description = "Asks the client's model (sampling) and returns its answer"},
@@ -127,7 +128,7 @@ void add_tools(server::server& srv) {
                       {"maxTokens", 100}});
                  auto const* content = get_object(answer, "content");
                  std::string text = content ? std::string(get_string(*content, "text").value_or("")) : "";
-                 return tool_result::text("model said: " + text);
+                 return protocol::call_tool_result::text("model said: " + text);
                });
 
   srv.add_tool({.name = "ask_user", .description = "Asks the user for their name (form elicitation)"},
@@ -139,14 +140,14 @@ void add_tools(server::server& srv) {
                         {"properties", {{"name", {{"type", "string"}, {"description", "Your name"}}}}},
                         {"required", json::array{"name"}}}}});
                  std::string action(get_string(answer, "action").value_or(""));
-                 if (action != "accept") return tool_result::text("user chose " + action);
+                 if (action != "accept") return protocol::call_tool_result::text("user chose " + action);
                  auto const* content = get_object(answer, "content");
-                 return tool_result::text("hello " + std::string(content ? get_string(*content, "name").value_or("") : ""));
+                 return protocol::call_tool_result::text("hello " + std::string(content ? get_string(*content, "name").value_or("") : ""));
                });
 
   srv.add_tool({.name = "roots", .description = "Lists the client's roots"},
                [](const json::object&, request_context& ctx) {
-                 return tool_result::text(json::serialize(ctx.list_roots()));
+                 return protocol::call_tool_result::text(json::serialize(ctx.list_roots()));
                });
 
   srv.add_tool(

@@ -11,7 +11,7 @@ int main(int argc, char** argv) {
                                  {"properties", {{"name", {{"type", "string"}}}}},
                                  {"required", json::array{"name"}}}},
                [](const json::object& args, server::request_context&) {
-                 return server::tool_result::text("Hello, " + std::string(get_string(args, "name").value_or("world")) + "!");
+                 return protocol::call_tool_result::text("Hello, " + std::string(get_string(args, "name").value_or("world")) + "!");
                });
   return transport::serve(srv, argc, argv);
 }

@@ -5,6 +5,7 @@
 #include <lumen/client/client.hpp>
 #include <lumen/client/http_transport.hpp>
 #include <lumen/client/stdio_transport.hpp>
+#include <lumen/version.hpp>
 
 #include <iostream>
 #include <map>
@@ -111,7 +112,7 @@ int run(int argc, char** argv) {
     transport = std::make_unique<client::stdio_transport>(std::move(options));
   }
   client::client c(std::move(transport),
-                   {.info = {.name = "lumen-cli", .version = "0.1.0"},
+                   {.info = {.name = "lumen-cli", .version = std::string(lumen::version)},
                     .request_timeout = timeout,
                     .on_error = [verbose](const client::client_error& e) {
                       if (verbose) std::cerr << "lumen-cli: " << e.what() << '\n';
@@ -138,7 +139,7 @@ int run(int argc, char** argv) {
     c.connect();
     auto result = c.call_tool(name, std::move(arguments));
     tool_failed = result.is_error;
-    output = result.raw;
+    output = result.to_json();
   } else if (what == "resources") {
     check_arity(1);
     c.connect();

@@ -210,7 +210,7 @@ int main(int argc, char** argv) {
                 .description = "Greets someone by name",
                 .input_schema = {{"type", "object"}, {"properties", {{"name", {{"type", "string"}}}}}}},
                [](const json::object& args, server::request_context&) {
-                 return server::tool_result::text("Hello, " + std::string(get_string(args, "name").value_or("world")) + "!");
+                 return protocol::call_tool_result::text("Hello, " + std::string(get_string(args, "name").value_or("world")) + "!");
                });
   if (options.stdio) {
     transport::run_stdio(srv);

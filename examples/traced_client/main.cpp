@@ -4,6 +4,7 @@
 #include <lumen/client/client.hpp>
 #include <lumen/client/http_transport.hpp>
 #include <lumen/client/stdio_transport.hpp>
+#include <lumen/version.hpp>
 
 #include <iostream>
 #include <string>
@@ -24,7 +25,7 @@ int main(int argc, char** argv) {
     transport = std::make_unique<client::http_transport>(client::http_options{.url = argv[1]});
   }
   try {
-    client::client c(std::move(transport), {.info = {.name = "traced-client", .version = "0.1.0"}});
+    client::client c(std::move(transport), {.info = {.name = "traced-client", .version = std::string(lumen::version)}});
     c.on_log([](protocol::log_level level, const std::optional<std::string>&, const json::value& data) {
       std::cerr << "[" << protocol::to_string(level) << "] " << json::serialize(data) << '\n';
     });

@@ -55,33 +55,6 @@ json::object root::to_json() const {
   return o;
 }
 
-std::string call_tool_result::text() const {
-  std::string out;
-  for (const auto& block : content) {
-    if (!block.is_object()) continue;
-    const auto& o = block.get_object();
-    if (get_string(o, "type") != "text") continue;
-    if (auto t = get_string(o, "text")) {
-      if (!out.empty()) out.push_back('\n');
-      out += *t;
-    }
-  }
-  return out;
-}
-
-call_tool_result call_tool_result::from_json(const json::value& v) {
-  if (!v.is_object()) throw client_error(error_kind::protocol_error, "tools/call result is not an object");
-  call_tool_result r;
-  r.raw = v.get_object();
-  if (auto const* c = r.raw.if_contains("content")) {
-    if (!c->is_array()) throw client_error(error_kind::protocol_error, "tools/call result: \"content\" is not an array");
-    r.content = c->get_array();
-  }
-  if (auto const* s = r.raw.if_contains("structuredContent")) r.structured_content = *s;
-  if (auto const* e = r.raw.if_contains("isError"); e && e->is_bool()) r.is_error = e->get_bool();
-  return r;
-}
-
 client::client(std::unique_ptr<lumen::client::transport> transport, client_options options)
     : transport_(std::move(transport)),
       options_(std::move(options)),

@@ -3,6 +3,7 @@
 #include <lumen/client/client.hpp>
 
 #include <set>
+#include <stdexcept>
 
 namespace lumen::client {
 
@@ -49,20 +50,35 @@ json::object client::list_tools(std::optional<std::string> cursor, const request
 
 json::array client::list_all_tools(const request_options& options) { return list_all("tools/list", "tools", options); }
 
-call_tool_result client::call_tool(const std::string& name, json::object arguments, const request_options& options) {
-  return call_tool_result::from_json(
+namespace {
+
+// The protocol type reports a malformed result as std::invalid_argument; the client's callers
+// get a client_error, as for every other protocol violation.
+protocol::call_tool_result parse_call_tool_result(const json::value& result) {
+  try {
+    return protocol::call_tool_result::from_json(result);
+  } catch (const std::invalid_argument& e) {
+    throw client_error(error_kind::protocol_error, e.what());
+  }
+}
+
+}  // namespace
+
+protocol::call_tool_result client::call_tool(const std::string& name, json::object arguments,
+                                             const request_options& options) {
+  return parse_call_tool_result(
       request("tools/call", {{"name", name}, {"arguments", std::move(arguments)}}, options));
 }
 
-std::future<call_tool_result> client::call_tool_async(const std::string& name, json::object arguments,
-                                                      request_options options) {
-  auto promise = std::make_shared<std::promise<call_tool_result>>();
+std::future<protocol::call_tool_result> client::call_tool_async(const std::string& name, json::object arguments,
+                                                                request_options options) {
+  auto promise = std::make_shared<std::promise<protocol::call_tool_result>>();
   auto future = promise->get_future();
   request_async("tools/call", {{"name", name}, {"arguments", std::move(arguments)}}, std::move(options),
                 [promise](json::value result, std::exception_ptr error) {
                   if (error) return promise->set_exception(error);
                   try {
-                    promise->set_value(call_tool_result::from_json(result));
+                    promise->set_value(parse_call_tool_result(result));
                   } catch (...) {
                     promise->set_exception(std::current_exception());
                   }

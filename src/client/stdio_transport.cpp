@@ -1,5 +1,6 @@
 // The client side of the stdio transport: a child process and three pipes.
 #include <lumen/client/stdio_transport.hpp>
+#include <lumen/core/line_reader.hpp>
 #include <lumen/jsonrpc/parse.hpp>
 
 #include <cerrno>
@@ -7,7 +8,6 @@
 #include <cstring>
 #include <fcntl.h>
 #include <iostream>
-#include <poll.h>
 #include <pthread.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -56,57 +56,6 @@ bool write_all(int fd, std::string_view data) {
   }
   pthread_sigmask(SIG_SETMASK, &old_set, nullptr);
   return ok;
-}
-
-// Reads from `fd` until end of file or until `wake_fd` becomes readable; calls `on_line` for each
-// line. Returns false when woken (closing), true at end of file.
-template <class OnLine>
-bool read_lines(int fd, int wake_fd, std::size_t max_line, OnLine&& on_line, const std::function<void()>& on_overflow) {
-  std::string buffer;
-  bool discarding = false;
-  char chunk[65536];
-  for (;;) {
-    pollfd fds[2] = {{fd, POLLIN, 0}, {wake_fd, POLLIN, 0}};
-    int r = ::poll(fds, 2, -1);
-    if (r < 0) {
-      if (errno == EINTR) continue;
-      return true;
-    }
-    if (fds[1].revents != 0) return false;
-    if (fds[0].revents == 0) continue;
-    ssize_t n = ::read(fd, chunk, sizeof chunk);
-    if (n < 0) {
-      if (errno == EINTR || errno == EAGAIN) continue;
-      return true;
-    }
-    if (n == 0) {
-      if (!buffer.empty() && !discarding) on_line(std::move(buffer));
-      return true;
-    }
-    std::string_view data(chunk, static_cast<std::size_t>(n));
-    while (!data.empty()) {
-      auto nl = data.find('\n');
-      auto piece = data.substr(0, nl);
-      if (!discarding) {
-        buffer.append(piece);
-        if (buffer.size() > max_line) {
-          discarding = true;
-          buffer.clear();
-          if (on_overflow) on_overflow();
-        }
-      }
-      if (nl == std::string_view::npos) break;
-      data.remove_prefix(nl + 1);
-      if (discarding) {
-        discarding = false;
-        continue;
-      }
-      std::string line;
-      line.swap(buffer);
-      if (!line.empty() && line.back() == '\r') line.pop_back();
-      on_line(std::move(line));
-    }
-  }
 }
 
 }  // namespace
@@ -238,39 +187,41 @@ void stdio_transport::send(const jsonrpc::message& message, const header_list&) 
 }
 
 void stdio_transport::read_stdout() {
-  bool eof = read_lines(
-      stdout_fd_, wake_read_fd_, options_.max_message_bytes,
-      [this](std::string line) {
-        if (line.find_first_not_of(" \t") == std::string::npos) return;
-        auto parsed = jsonrpc::parse(line, {.max_message_bytes = options_.max_message_bytes});
-        if (auto* m = std::get_if<jsonrpc::message>(&parsed)) {
-          if (events_.on_message) events_.on_message(std::move(*m));
-        } else if (auto* b = std::get_if<jsonrpc::batch>(&parsed)) {
-          for (const auto& element : b->elements) {
-            auto one = jsonrpc::from_json(element);
-            if (auto* m1 = std::get_if<jsonrpc::message>(&one)) {
-              if (events_.on_message) events_.on_message(std::move(*m1));
-            } else if (events_.on_error) {
-              events_.on_error(client_error(error_kind::protocol_error,
-                                            "server sent an invalid JSON-RPC message: " +
-                                                std::get<jsonrpc::error_response>(one).error.message));
-            }
-          }
+  auto handle_line = [this](std::string& line) {
+    if (line.find_first_not_of(" \t") == std::string::npos) return;
+    auto parsed = jsonrpc::parse(line, {.max_message_bytes = options_.max_message_bytes});
+    if (auto* m = std::get_if<jsonrpc::message>(&parsed)) {
+      if (events_.on_message) events_.on_message(std::move(*m));
+    } else if (auto* b = std::get_if<jsonrpc::batch>(&parsed)) {
+      for (const auto& element : b->elements) {
+        auto one = jsonrpc::from_json(element);
+        if (auto* m1 = std::get_if<jsonrpc::message>(&one)) {
+          if (events_.on_message) events_.on_message(std::move(*m1));
         } else if (events_.on_error) {
-          auto snippet = line.substr(0, 200);
           events_.on_error(client_error(error_kind::protocol_error,
-                                        "server sent malformed JSON-RPC on stdout (" +
-                                            std::get<jsonrpc::error_response>(parsed).error.message + "): " + snippet,
-                                        jsonrpc::error_codes::parse_error));
+                                        "server sent an invalid JSON-RPC message: " +
+                                            std::get<jsonrpc::error_response>(one).error.message));
         }
-      },
-      [this] {
-        if (events_.on_error) {
-          events_.on_error(client_error(error_kind::protocol_error,
-                                        "server sent a message longer than " +
-                                            std::to_string(options_.max_message_bytes) + " bytes"));
-        }
-      });
+      }
+    } else if (events_.on_error) {
+      auto snippet = line.substr(0, 200);
+      events_.on_error(client_error(error_kind::protocol_error,
+                                    "server sent malformed JSON-RPC on stdout (" +
+                                        std::get<jsonrpc::error_response>(parsed).error.message + "): " + snippet,
+                                    jsonrpc::error_codes::parse_error));
+    }
+  };
+  core::line_reader reader(options_.max_message_bytes, handle_line, [this] {
+    if (events_.on_error) {
+      events_.on_error(client_error(error_kind::protocol_error, "server sent a message longer than " +
+                                                                    std::to_string(options_.max_message_bytes) + " bytes"));
+    }
+  });
+  // A read error ends the stream as end of input does.
+  const bool eof = reader.read_from(stdout_fd_, wake_read_fd_).reason != core::line_reader::end_reason::woken;
+  if (eof) {
+    if (auto last = reader.take_unterminated()) handle_line(*last);
+  }
   if (!eof || closing_) return;
   // The server closed its stdout: it has exited or is about to. Give it a moment to be reaped so
   // the error can say how it ended.
@@ -281,21 +232,22 @@ void stdio_transport::read_stdout() {
 }
 
 void stdio_transport::read_stderr() {
-  read_lines(
-      stderr_fd_, wake_read_fd_, 1024 * 1024,
-      [this](std::string line) {
-        {
-          std::lock_guard lock(state_mutex_);
-          stderr_tail_.push_back(line);
-          if (stderr_tail_.size() > stderr_tail_lines) stderr_tail_.pop_front();
-        }
-        if (options_.stderr_sink) {
-          options_.stderr_sink(line);
-        } else {
-          std::cerr << line << '\n';
-        }
-      },
-      {});
+  auto handle_line = [this](std::string& line) {
+    {
+      std::lock_guard lock(state_mutex_);
+      stderr_tail_.push_back(line);
+      if (stderr_tail_.size() > stderr_tail_lines) stderr_tail_.pop_front();
+    }
+    if (options_.stderr_sink) {
+      options_.stderr_sink(line);
+    } else {
+      std::cerr << line << '\n';
+    }
+  };
+  core::line_reader reader(1024 * 1024, handle_line);
+  if (reader.read_from(stderr_fd_, wake_read_fd_).reason != core::line_reader::end_reason::woken) {
+    if (auto last = reader.take_unterminated()) handle_line(*last);
+  }
   std::lock_guard lock(state_mutex_);
   stderr_ended_ = true;
   stderr_ended_cv_.notify_all();

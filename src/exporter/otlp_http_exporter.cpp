@@ -4,10 +4,12 @@
 
 #include <lumen/exporter/detail/protobuf_writer.hpp>
 
+#include <lumen/core/key_value_list.hpp>
 #include <lumen/json.hpp>
 #include <lumen/log.hpp>
 #include <lumen/core/env.hpp>
 #include <lumen/trace/ids.hpp>
+#include <lumen/version.hpp>
 
 #include <boost/asio/connect.hpp>
 #include <boost/system/system_error.hpp>
@@ -39,20 +41,6 @@ std::string trim(std::string_view s) {
   while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
   while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
   return std::string(s);
-}
-
-std::string percent_decode(std::string_view s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
-        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
 }
 
 std::optional<std::string> first_env(std::initializer_list<const char*> names) {
@@ -227,15 +215,7 @@ otlp_http_options otlp_http_options::from_environment(otlp_signal signal) {
     }
   }
   if (auto h = signal_env(signal, "HEADERS")) {
-    std::string_view rest = *h;
-    while (!rest.empty()) {
-      auto comma = rest.find(',');
-      auto pair = rest.substr(0, comma);
-      rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
-      auto eq = pair.find('=');
-      if (eq == std::string_view::npos) continue;
-      o.headers.emplace_back(trim(pair.substr(0, eq)), percent_decode(trim(pair.substr(eq + 1))));
-    }
+    for (auto& [name, value] : core::parse_key_value_list(*h).entries) o.headers.emplace_back(std::move(name), std::move(value));
   }
   const std::string timeout_variable = signal_variable(signal, "TIMEOUT");
   if (core::env::get(timeout_variable.c_str())) {
@@ -350,7 +330,7 @@ std::optional<std::string> otlp_http_client::post_view(std::string_view body, bo
   using body_type = http::span_body<const char>;
   http::request<body_type> req{http::verb::post, connection_->target, 11};
   req.set(http::field::host, connection_->host_header);
-  req.set(http::field::user_agent, "lumen-otlp/0.1.0");
+  req.set(http::field::user_agent, "lumen-otlp/" LUMEN_VERSION_STRING);
   req.set(http::field::content_type, json_body ? "application/json" : "application/x-protobuf");
   if (options_.gzip) req.set(http::field::content_encoding, "gzip");
   for (const auto& [k, v] : options_.headers) req.set(k, v);

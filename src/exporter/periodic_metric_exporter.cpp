@@ -6,6 +6,7 @@
 #include <lumen/core/env.hpp>
 
 #include <lumen/log.hpp>
+#include <lumen/version.hpp>
 
 #include <pthread.h>
 
@@ -38,7 +39,7 @@ periodic_metric_exporter::~periodic_metric_exporter() { shutdown(); }
 
 bool periodic_metric_exporter::export_now(std::chrono::steady_clock::time_point deadline) {
   std::lock_guard lock(export_mutex_);
-  metric_snapshot snapshot{resource_, {"lumen", "0.1.0"}, meter_.histograms(), trace::now_unix_nano()};
+  metric_snapshot snapshot{resource_, {"lumen", std::string(lumen::version)}, meter_.histograms(), trace::now_unix_nano()};
   const bool json_body = options_.http.protocol == exporter::otlp_protocol::http_json;
   std::string body = json_body ? encode_otlp_metrics_json(snapshot) : encode_otlp_metrics_protobuf(snapshot);
   if (body.empty()) return true;  // nothing recorded yet

@@ -1,6 +1,7 @@
 // The server's request methods: tools, resources, prompts, completion and logging.
 #include <lumen/server/server.hpp>
 
+#include <lumen/core/base64.hpp>
 #include <lumen/protocol/content.hpp>
 
 #include <charconv>
@@ -12,7 +13,7 @@ namespace {
 constexpr std::string_view cursor_prefix = "lumen-offset:";
 
 std::string encode_cursor(std::size_t offset) {
-  return protocol::base64_encode(std::string(cursor_prefix) + std::to_string(offset));
+  return core::base64_encode(std::string(cursor_prefix) + std::to_string(offset));
 }
 
 std::size_t decode_cursor(const json::object& params) {
@@ -20,7 +21,7 @@ std::size_t decode_cursor(const json::object& params) {
   if (!c || c->is_null()) return 0;
   auto bad = [] { return invalid_params("Invalid params: \"cursor\" is not a cursor this server issued"); };
   if (!c->is_string()) throw bad();
-  auto text = protocol::base64_decode(c->get_string());
+  auto text = core::base64_decode(c->get_string());
   if (!text || !text->starts_with(cursor_prefix)) throw bad();
   std::size_t offset = 0;
   auto digits = std::string_view(*text).substr(cursor_prefix.size());
@@ -133,16 +134,16 @@ json::value server::call_tool(const json::object& params, request_context& ctx) 
     return tool->handler(*arguments, ctx).to_json();
   } catch (const capability_error& e) {
     // The model can act on "the client cannot do X"; it is not a protocol failure of tools/call.
-    return tool_result::error(e.what()).to_json();
+    return protocol::call_tool_result::error(e.what()).to_json();
   } catch (const mcp_error&) {
     throw;
   } catch (const core::operation_cancelled&) {
     throw;
   } catch (const std::exception& e) {
     // A tool's own failure is a tool result the model can see, not a protocol error.
-    return tool_result::error("Tool \"" + name + "\" failed: " + e.what()).to_json();
+    return protocol::call_tool_result::error("Tool \"" + name + "\" failed: " + e.what()).to_json();
   } catch (...) {
-    return tool_result::error("Tool \"" + name + "\" failed with an unknown exception").to_json();
+    return protocol::call_tool_result::error("Tool \"" + name + "\" failed with an unknown exception").to_json();
   }
 }
 

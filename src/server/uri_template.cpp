@@ -1,6 +1,8 @@
 // RFC 6570 level-1 URI templates: parsing, expansion and matching.
 #include <lumen/server/uri_template.hpp>
 
+#include <lumen/core/hex.hpp>
+
 #include <algorithm>
 #include <stdexcept>
 #include <string>
@@ -12,17 +14,10 @@ namespace {
 
 bool is_alpha(char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
-bool is_hex(char c) noexcept { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 bool is_unreserved(char c) noexcept { return is_alpha(c) || is_digit(c) || c == '-' || c == '.' || c == '_' || c == '~'; }
 
-int hex_value(char c) noexcept {
-  if (is_digit(c)) return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return c - 'A' + 10;
-}
-
 bool is_pct_triplet(std::string_view s, std::size_t i) noexcept {
-  return i + 2 < s.size() && s[i] == '%' && is_hex(s[i + 1]) && is_hex(s[i + 2]);
+  return i + 2 < s.size() && s[i] == '%' && core::hex_digit_value(s[i + 1]) >= 0 && core::hex_digit_value(s[i + 2]) >= 0;
 }
 
 // RFC 6570 section 2.1 `literals`, ASCII part (bytes >= 0x80 are accepted as UTF-8 elsewhere).
@@ -32,12 +27,11 @@ bool is_literal_ascii(unsigned char c) noexcept {
 }
 
 std::string describe_char(char c) {
-  static constexpr char hex[] = "0123456789ABCDEF";
   const auto u = static_cast<unsigned char>(c);
   if (u >= 0x21 && u < 0x7F) return std::string{'\'', c, '\''};
   std::string out("byte 0x");
-  out += hex[u >> 4];
-  out += hex[u & 0xF];
+  out += core::upper_hex_digits[u >> 4];
+  out += core::upper_hex_digits[u & 0xF];
   return out;
 }
 
@@ -88,7 +82,7 @@ bool percent_decode(std::string_view s, std::string& out) {
       out += s[i];
     } else {
       if (!is_pct_triplet(s, i)) return false;
-      out += static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]));
+      out += static_cast<char>(core::hex_digit_value(s[i + 1]) * 16 + core::hex_digit_value(s[i + 2]));
       i += 2;
     }
   }
@@ -144,7 +138,6 @@ uri_template::uri_template(std::string_view text) : text_(text) {
 }
 
 std::string uri_template::expand(const std::map<std::string, std::string>& variables) const {
-  static constexpr char hex[] = "0123456789ABCDEF";
   std::string out;
   out.reserve(text_.size());
   for (const auto& p : parts_) {
@@ -158,10 +151,7 @@ std::string uri_template::expand(const std::map<std::string, std::string>& varia
       if (is_unreserved(c)) {
         out += c;
       } else {
-        auto u = static_cast<unsigned char>(c);
-        out += '%';
-        out += hex[u >> 4];
-        out += hex[u & 0xF];
+        core::percent_escape_append(out, static_cast<unsigned char>(c));
       }
     }
   }

@@ -1,7 +1,8 @@
 // SipHash-2-4 (Aumasson and Bernstein) for session id hashing.
 #include <lumen/telemetry/session_id_hash.hpp>
 
-#include <random>
+#include <lumen/core/hex.hpp>
+#include <lumen/core/secure_random.hpp>
 
 namespace lumen::telemetry {
 
@@ -53,20 +54,13 @@ std::uint64_t siphash24(const std::array<std::uint8_t, 16>& key, std::string_vie
   return s.v0 ^ s.v1 ^ s.v2 ^ s.v3;
 }
 
-session_id_hasher::session_id_hasher() {
-  std::random_device rd;
-  for (auto& byte : key_) byte = static_cast<std::uint8_t>(rd());
-}
+session_id_hasher::session_id_hasher() : key_(core::secure_random_array<16>()) {}
 
 std::string session_id_hasher::operator()(std::string_view session_id) const {
-  static constexpr char hex[] = "0123456789abcdef";
-  std::uint64_t h = siphash24(key_, session_id);
-  std::string out(16, '0');
-  for (int i = 15; i >= 0; --i) {
-    out[static_cast<std::size_t>(i)] = hex[h & 0xf];
-    h >>= 4;
-  }
-  return out;
+  const std::uint64_t h = siphash24(key_, session_id);
+  std::array<std::uint8_t, 8> big_endian{};
+  for (std::size_t i = 0; i < big_endian.size(); ++i) big_endian[i] = static_cast<std::uint8_t>(h >> (56 - 8 * i));
+  return core::hex_encode(big_endian);
 }
 
 }  // namespace lumen::telemetry

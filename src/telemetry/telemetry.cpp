@@ -6,6 +6,7 @@
 #include <lumen/core/env.hpp>
 #include <lumen/exporter/otlp.hpp>
 #include <lumen/sdk/span_store_exporter.hpp>
+#include <lumen/version.hpp>
 
 #include <algorithm>
 
@@ -67,6 +68,7 @@ runtime::runtime(telemetry_options options)
   }
   provider_ = sdk::tracer_provider::create(std::move(p));
   tracer_ = provider_->get_tracer("lumen", "0.1.0");
+#include <lumen/version.hpp>
   if (mode_ == telemetry_mode::full) start_metric_export();
 }
 

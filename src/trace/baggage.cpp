@@ -1,6 +1,8 @@
 // W3C Baggage parsing and formatting.
 #include <lumen/trace/baggage.hpp>
 
+#include <lumen/core/hex.hpp>
+
 #include <algorithm>
 
 namespace lumen::trace {
@@ -27,21 +29,14 @@ std::string_view trim(std::string_view s) noexcept {
   return s;
 }
 
-int hex_value(char c) noexcept {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 std::optional<std::string> percent_decode(std::string_view s) {
   std::string out;
   out.reserve(s.size());
   for (std::size_t i = 0; i < s.size(); ++i) {
     char c = s[i];
     if (c == '%') {
-      int hi = i + 1 < s.size() ? hex_value(s[i + 1]) : -1;
-      int lo = i + 2 < s.size() ? hex_value(s[i + 2]) : -1;
+      int hi = i + 1 < s.size() ? core::hex_digit_value(s[i + 1]) : -1;
+      int lo = i + 2 < s.size() ? core::hex_digit_value(s[i + 2]) : -1;
       if (hi < 0 || lo < 0) return std::nullopt;
       out += static_cast<char>((hi << 4) | lo);
       i += 2;
@@ -55,7 +50,6 @@ std::optional<std::string> percent_decode(std::string_view s) {
 }
 
 std::string percent_encode(std::string_view s) {
-  static constexpr char hex[] = "0123456789ABCDEF";
   std::string out;
   for (char ch : s) {
     auto c = static_cast<unsigned char>(ch);
@@ -63,9 +57,7 @@ std::string percent_encode(std::string_view s) {
     if (safe) {
       out += ch;
     } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 0xf];
+      core::percent_escape_append(out, c);
     }
   }
   return out;

@@ -1,38 +1,28 @@
 // Ids: hex conversion and random generation.
 #include <lumen/trace/ids.hpp>
 
+#include <lumen/core/hex.hpp>
+#include <lumen/core/secure_random.hpp>
+
 #include <array>
 #include <cstring>
-#include <random>
 
 namespace lumen::trace {
 
 namespace {
 
-constexpr char hex_digits[] = "0123456789abcdef";
-
-// Lower-case hex digit values; 0xff marks every other byte (upper-case hex is invalid in
-// traceparent). A table lookup per digit and one validity test per id, instead of two range
-// tests and a branch per digit: ids are decoded on every request that carries a context.
-constexpr std::array<std::uint8_t, 256> hex_values = [] {
-  std::array<std::uint8_t, 256> t{};
-  t.fill(0xff);
-  for (int c = '0'; c <= '9'; ++c) t[static_cast<std::size_t>(c)] = static_cast<std::uint8_t>(c - '0');
-  for (int c = 'a'; c <= 'f'; ++c) t[static_cast<std::size_t>(c)] = static_cast<std::uint8_t>(c - 'a' + 10);
-  return t;
-}();
-
-// xoshiro256** (Blackman and Vigna): fast, good statistical quality, not cryptographic. The
-// per-thread state is plain data (zero-initialized, seeded on first use), so reaching it costs
-// no thread_local initialization guard.
+// xoshiro256** (Blackman and Vigna): fast, good statistical quality, not cryptographic. Ids need
+// uniqueness, not secrecy (they travel in clear in traceparent), and one is drawn per span, so a
+// getrandom(2) call each would cost a system call on the hot path; only the seed is secure random.
+// The per-thread state is plain data (zero-initialized, seeded on first use), so reaching it
+// costs no thread_local initialization guard.
 struct xoshiro256 {
   std::uint64_t s[4];
   bool seeded;
 
   static constexpr std::uint64_t rotl(std::uint64_t x, int k) noexcept { return (x << k) | (x >> (64 - k)); }
   [[gnu::noinline]] void seed() noexcept {
-    std::random_device rd;
-    for (auto& v : s) v = (static_cast<std::uint64_t>(rd()) << 32) ^ rd();
+    core::secure_random_fill(std::span(reinterpret_cast<std::uint8_t*>(s), sizeof s));
     if ((s[0] | s[1] | s[2] | s[3]) == 0) s[0] = 0x9e3779b97f4a7c15ULL;
     seeded = true;
   }
@@ -74,10 +64,7 @@ namespace detail {
 template <std::size_t N>
 std::string id_bytes<N>::to_hex() const {
   std::string out(2 * N, '0');
-  for (std::size_t i = 0; i < N; ++i) {
-    out[2 * i] = hex_digits[bytes[i] >> 4];
-    out[2 * i + 1] = hex_digits[bytes[i] & 0xf];
-  }
+  core::hex_encode_into(bytes, out.data());
   return out;
 }
 
@@ -85,10 +72,12 @@ template <std::size_t N>
 std::optional<id_bytes<N>> id_bytes<N>::from_hex(std::string_view hex) noexcept {
   if (hex.size() != 2 * N) return std::nullopt;
   id_bytes id;
+  // A table lookup per digit and one validity test per id, instead of two range tests and a
+  // branch per digit: ids are decoded on every request that carries a context.
   std::uint8_t invalid = 0;  // any digit's 0xff sets the high bits
   for (std::size_t i = 0; i < N; ++i) {
-    const std::uint8_t hi = hex_values[static_cast<unsigned char>(hex[2 * i])];
-    const std::uint8_t lo = hex_values[static_cast<unsigned char>(hex[2 * i + 1])];
+    const std::uint8_t hi = core::lower_hex_values[static_cast<unsigned char>(hex[2 * i])];
+    const std::uint8_t lo = core::lower_hex_values[static_cast<unsigned char>(hex[2 * i + 1])];
     invalid |= static_cast<std::uint8_t>(hi | lo);
     id.bytes[i] = static_cast<std::uint8_t>((hi << 4) | (lo & 0x0f));
   }

@@ -1,21 +1,18 @@
 // W3C traceparent parsing and formatting.
 #include <lumen/trace/span_context.hpp>
 
+#include <lumen/core/hex.hpp>
+
 namespace lumen::trace {
 
 namespace {
 
-int hex_value(char c) noexcept {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
-
 std::optional<std::uint8_t> hex_byte(std::string_view s) noexcept {
   if (s.size() != 2) return std::nullopt;
-  int hi = hex_value(s[0]);
-  int lo = hex_value(s[1]);
-  if (hi < 0 || lo < 0) return std::nullopt;
+  // Lower-case only: W3C Trace Context forbids upper-case hex.
+  const std::uint8_t hi = core::lower_hex_values[static_cast<unsigned char>(s[0])];
+  const std::uint8_t lo = core::lower_hex_values[static_cast<unsigned char>(s[1])];
+  if ((hi | lo) & 0xf0) return std::nullopt;
   return static_cast<std::uint8_t>((hi << 4) | lo);
 }
 
@@ -41,7 +38,6 @@ std::optional<span_context> parse_traceparent(std::string_view tp, std::string_v
 }
 
 std::string format_traceparent(const span_context& ctx) {
-  static constexpr char hex[] = "0123456789abcdef";
   std::string out;
   out.reserve(55);
   out += "00-";
@@ -49,8 +45,7 @@ std::string format_traceparent(const span_context& ctx) {
   out += '-';
   out += ctx.span_id().to_hex();
   out += '-';
-  out += hex[(ctx.flags() >> 4) & 0xf];
-  out += hex[ctx.flags() & 0xf];
+  core::hex_append(out, ctx.flags());
   return out;
 }
 

@@ -1,6 +1,7 @@
 // The stdio transport.
 #include <lumen/transport/stdio.hpp>
 
+#include <lumen/core/line_reader.hpp>
 #include <lumen/log.hpp>
 
 #include <cerrno>
@@ -10,7 +11,6 @@
 #include <iostream>
 #include <stdexcept>
 #include <mutex>
-#include <poll.h>
 #include <string>
 #include <unistd.h>
 
@@ -42,11 +42,6 @@ class fd_sink : public server::message_sink {
     }
   }
 
-  bool broken() {
-    std::lock_guard lock(mutex_);
-    return broken_;
-  }
-
  private:
   int fd_;
   int wake_fd_;
@@ -70,53 +65,20 @@ void run_stdio(server::server& srv, const stdio_options& options) {
   if (const char* tp = std::getenv("TRACEPARENT")) origin.ambient_traceparent = tp;
   if (const char* ts = std::getenv("TRACESTATE")) origin.ambient_tracestate = ts;
 
-  std::string buffer;
-  std::string line;
-  bool discarding = false;  // inside an over-long line, dropping bytes up to its newline
-  char chunk[65536];
-  while (!sink->broken()) {
-    pollfd fds[2] = {{options.input_fd, POLLIN, 0}, {wake[0], POLLIN, 0}};
-    if (::poll(fds, 2, -1) < 0) {
-      if (errno == EINTR) continue;
-      log::write(log::level::error, std::string("stdio: poll failed: ") + std::strerror(errno));
-      break;
-    }
-    if (fds[1].revents != 0) break;  // the output side broke
-    ssize_t n = ::read(options.input_fd, chunk, sizeof chunk);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      log::write(log::level::error, std::string("stdio: read failed: ") + std::strerror(errno));
-      break;
-    }
-    if (n == 0) break;
-    std::string_view data(chunk, static_cast<std::size_t>(n));
-    while (!data.empty()) {
-      auto nl = data.find('\n');
-      auto piece = data.substr(0, nl);
-      if (!discarding) {
-        buffer.append(piece);
-        if (buffer.size() > max_line) {
-          discarding = true;
-          buffer.clear();
-          buffer.shrink_to_fit();
-          sink->send(jsonrpc::serialize(jsonrpc::make_error(
-                         std::nullopt, jsonrpc::error_codes::invalid_request,
-                         "Invalid Request: message exceeds the limit of " + std::to_string(max_line) + " bytes")),
-                     {});
-        }
-      }
-      if (nl == std::string_view::npos) break;
-      data.remove_prefix(nl + 1);
-      if (discarding) {
-        discarding = false;
-        continue;
-      }
-      line.swap(buffer);
-      buffer.clear();
-      if (!line.empty() && line.back() == '\r') line.pop_back();
-      if (line.find_first_not_of(" \t") != std::string::npos) session->receive(line, origin);
-    }
-  }
+  core::line_reader reader(
+      max_line,
+      [&](std::string& line) {
+        if (line.find_first_not_of(" \t") != std::string::npos) session->receive(line, origin);
+      },
+      [&] {
+        sink->send(jsonrpc::serialize(jsonrpc::make_error(
+                       std::nullopt, jsonrpc::error_codes::invalid_request,
+                       "Invalid Request: message exceeds the limit of " + std::to_string(max_line) + " bytes")),
+                   {});
+      });
+  // Woken when the output side broke. An unterminated last line is not a message: it is dropped.
+  auto end = reader.read_from(options.input_fd, wake[0]);
+  if (end.reason == core::line_reader::end_reason::failed) log::write(log::level::error, "stdio: " + end.error);
   // End of input: let running handlers finish (their answers may still reach the client), then
   // cancel whatever is left.
   session->wait_idle(options.shutdown_grace);

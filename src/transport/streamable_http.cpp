@@ -3,6 +3,8 @@
 
 #include "http_session.hpp"
 
+#include <lumen/core/hex.hpp>
+#include <lumen/core/secure_random.hpp>
 #include <lumen/jsonrpc/parse.hpp>
 #include <lumen/protocol/version.hpp>
 
@@ -10,8 +12,6 @@
 #include <atomic>
 #include <map>
 #include <mutex>
-#include <random>
-#include <sys/random.h>
 #include <unordered_set>
 #include <vector>
 
@@ -37,27 +37,7 @@ http_response method_not_allowed(std::string_view allow, std::string_view messag
 }
 
 // 128 bits from the kernel's CSPRNG as 32 hex digits (visible ASCII, as the spec requires).
-std::string new_session_id() {
-  std::array<unsigned char, 16> bytes{};
-  std::size_t filled = 0;
-  while (filled < bytes.size()) {
-    ssize_t n = ::getrandom(bytes.data() + filled, bytes.size() - filled, 0);
-    if (n <= 0) break;
-    filled += static_cast<std::size_t>(n);
-  }
-  if (filled < bytes.size()) {
-    std::random_device rd;  // backed by the kernel's generator on Linux
-    for (auto& b : bytes) b = static_cast<unsigned char>(rd());
-  }
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string id;
-  id.reserve(32);
-  for (auto b : bytes) {
-    id += hex[b >> 4];
-    id += hex[b & 0xf];
-  }
-  return id;
-}
+std::string new_session_id() { return core::hex_encode(core::secure_random_array<16>()); }
 
 }  // namespace
 

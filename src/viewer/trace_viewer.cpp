@@ -1,6 +1,7 @@
 // The trace viewer's routes and JSON API.
 #include <lumen/viewer/trace_viewer.hpp>
 
+#include <lumen/core/hex.hpp>
 #include <lumen/log.hpp>
 
 #include <boost/url/parse.hpp>
@@ -21,13 +22,7 @@ viewer_response not_found(std::string_view what) {
   return json_response(404, json::object{{"error", "not found: " + std::string(what)}});
 }
 
-bool is_hex_id(std::string_view s, std::size_t length) {
-  if (s.size() != length) return false;
-  for (char c : s) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  }
-  return true;
-}
+bool is_hex_id(std::string_view s, std::size_t length) { return s.size() == length && core::is_lower_hex(s); }
 
 }  // namespace
 

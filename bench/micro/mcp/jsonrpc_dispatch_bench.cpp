@@ -72,7 +72,7 @@ void dispatch_tools_call(benchmark::State& state, std::size_t workers, telemetry
                                          .sampler = sdk::always_on_sampler()});
   server::server srv({.name = "bench", .version = "1"}, {.worker_threads = workers, .observer = tel->server_observer()});
   srv.add_tool({.name = "echo"}, [](const json::object& args, server::request_context&) {
-    return server::tool_result::text(args.at("message").as_string());
+    return protocol::call_tool_result::text(args.at("message").as_string());
   });
   auto sink = std::make_shared<counting_sink>();
   auto s = srv.connect(sink);

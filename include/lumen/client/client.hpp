@@ -14,8 +14,10 @@
 #include <lumen/core/cancellation.hpp>
 #include <lumen/json.hpp>
 #include <lumen/jsonrpc/message.hpp>
+#include <lumen/protocol/call_tool_result.hpp>
 #include <lumen/protocol/types.hpp>
 #include <lumen/protocol/version.hpp>
+#include <lumen/version.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -100,7 +102,7 @@ struct session_end {
 
 /// Settings of a client: identity, revision, timeouts, hooks, and its worker threads.
 struct client_options {
-  protocol::implementation info{.name = "lumen-client", .version = "0.1.0"};
+  protocol::implementation info{.name = "lumen-client", .version = std::string(lumen::version)};
   /// The revision asked for in initialize; the server's answer must be one Lumen supports.
   std::string protocol_version{protocol::latest_version};
   std::chrono::milliseconds request_timeout = std::chrono::seconds(60);
@@ -141,18 +143,6 @@ using log_handler = std::function<void(protocol::log_level level, const std::opt
 using notification_handler = std::function<void(const json::object& params)>;
 /// Completion of an asynchronous request: the result, or an exception (client_error).
 using response_callback = std::function<void(json::value result, std::exception_ptr error)>;
-
-/// `CallToolResult`.
-struct call_tool_result {
-  json::array content;
-  std::optional<json::value> structured_content;
-  bool is_error = false;
-  /// The whole result as the server sent it.
-  json::object raw;
-  /// The text of the text content blocks, joined by newlines.
-  std::string text() const;
-  static call_tool_result from_json(const json::value& v);
-};
 
 /// An MCP client session with one server.
 ///
@@ -218,9 +208,9 @@ class client {
   json::object list_tools(std::optional<std::string> cursor = std::nullopt, const request_options& options = {});
   /// Every tool, following nextCursor.
   json::array list_all_tools(const request_options& options = {});
-  call_tool_result call_tool(const std::string& name, json::object arguments = {},
+  protocol::call_tool_result call_tool(const std::string& name, json::object arguments = {},
                              const request_options& options = {});
-  std::future<call_tool_result> call_tool_async(const std::string& name, json::object arguments = {},
+  std::future<protocol::call_tool_result> call_tool_async(const std::string& name, json::object arguments = {},
                                                 request_options options = {});
 
   json::object list_resources(std::optional<std::string> cursor = std::nullopt, const request_options& options = {});

@@ -12,9 +12,9 @@ namespace lumen::protocol {
 
 /// `TextContent`.
 json::object text_content(std::string_view text);
-/// `ImageContent`; `base64_data` is already base64-encoded.
+/// `ImageContent`; `base64_data` is already base64-encoded (core::base64_encode).
 json::object image_content(std::string_view base64_data, std::string_view mime_type);
-/// `AudioContent`; `base64_data` is already base64-encoded.
+/// `AudioContent`; `base64_data` is already base64-encoded (core::base64_encode).
 json::object audio_content(std::string_view base64_data, std::string_view mime_type);
 /// `ResourceLink`: a pointer to a resource the client may read.
 json::object resource_link(std::string_view uri, std::string_view name,
@@ -29,10 +29,5 @@ json::object text_resource(std::string_view uri, std::string_view text,
 /// `BlobResourceContents` from raw bytes (encoded here as base64).
 json::object blob_resource(std::string_view uri, std::string_view bytes,
                            std::optional<std::string_view> mime_type = std::nullopt);
-
-/// Standard base64 (RFC 4648, with padding).
-std::string base64_encode(std::string_view bytes);
-/// Decodes standard base64; nullopt when the text is not valid base64.
-std::optional<std::string> base64_decode(std::string_view text);
 
 }  // namespace lumen::protocol

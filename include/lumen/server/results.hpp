@@ -1,7 +1,9 @@
-// Results handlers return: tool results, prompt results, completion values.
+// Results handlers return: prompt results and completion values (tool results are
+// protocol::call_tool_result, shared with the client).
 #pragma once
 
 #include <lumen/json.hpp>
+#include <lumen/protocol/call_tool_result.hpp>
 #include <lumen/protocol/content.hpp>
 
 #include <optional>
@@ -10,24 +12,6 @@
 #include <vector>
 
 namespace lumen::server {
-
-/// `CallToolResult`: content blocks, optional structured content, and whether the tool failed.
-struct tool_result {
-  json::array content;
-  std::optional<json::value> structured_content;
-  bool is_error = false;
-  std::optional<json::object> meta;
-
-  /// One text block.
-  static tool_result text(std::string_view text);
-  /// A failed tool call (`isError: true`) with one text block saying why.
-  static tool_result error(std::string_view message);
-  /// Appends a content block (see lumen/protocol/content.hpp).
-  tool_result& add(json::object block);
-  json::object to_json() const&;
-  /// The JSON form, moving the content out (for the result a handler just returned).
-  json::object to_json() &&;
-};
 
 /// A message of a prompt (`PromptMessage`).
 struct prompt_message {

@@ -32,7 +32,7 @@
 namespace lumen::server {
 
 /// Handler of a tool registered with raw JSON arguments.
-using tool_handler = std::function<tool_result(const json::object& arguments, request_context&)>;
+using tool_handler = std::function<protocol::call_tool_result(const json::object& arguments, request_context&)>;
 /// Reader of a concrete resource: returns its contents (see protocol::text_resource/blob_resource).
 using resource_reader = std::function<std::vector<json::object>(const std::string& uri, request_context&)>;
 /// Variables extracted from a URI by a resource template.

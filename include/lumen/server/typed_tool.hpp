@@ -19,8 +19,8 @@
 namespace lumen::server {
 
 /// Registers a tool whose arguments bind to `Args` (a Boost.Describe'd struct). The handler
-/// returns a tool_result, a std::string (one text block), or a described struct (structured
-/// output: `outputSchema` is derived from it and the result carries `structuredContent` plus the
+/// returns a protocol::call_tool_result, a std::string (one text block), or a described struct
+/// (structured output: `outputSchema` is derived from it and the result carries `structuredContent` plus the
 /// same JSON as text). Arguments that do not fit `Args` produce an `isError` result naming the
 /// field.
 template <class Args, class F>

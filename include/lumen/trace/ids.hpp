@@ -35,7 +35,8 @@ using trace_id = detail::id_bytes<16>;
 /// 8-byte span id.
 using span_id = detail::id_bytes<8>;
 
-/// Random ids from a per-thread xoshiro256** generator seeded from std::random_device.
+/// Random ids from a per-thread xoshiro256** generator seeded from core::secure_random_fill
+/// (fast, not cryptographic: ids must be unique, not secret).
 /// Trace ids are random in all 16 bytes (so W3C Level 2's "random" flag may be set).
 trace_id random_trace_id() noexcept;
 span_id random_span_id() noexcept;

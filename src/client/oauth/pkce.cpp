@@ -1,24 +1,19 @@
 // PKCE S256 (RFC 7636 §4.1-4.2) and random tokens from the system's random device.
-#include <lumen/client/oauth/base64.hpp>
 #include <lumen/client/oauth/pkce.hpp>
 #include <lumen/client/oauth/sha256.hpp>
+#include <lumen/core/base64.hpp>
 
-#include <random>
+#include <lumen/core/secure_random.hpp>
 
 namespace lumen::client::oauth {
 
 std::string pkce_s256_challenge(std::string_view verifier) {
   auto digest = sha256_of(verifier);
-  return base64url_encode(std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()));
+  return core::base64url_encode(std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()));
 }
 
 std::string random_token(std::size_t bytes) {
-  // std::random_device reads the kernel's CSPRNG on Linux (libstdc++ uses getrandom/urandom).
-  std::random_device device;
-  std::uniform_int_distribution<int> byte_value(0, 255);
-  std::string raw(bytes, '\0');
-  for (auto& c : raw) c = static_cast<char>(byte_value(device));
-  return base64url_encode(raw);
+  return core::base64url_encode(core::secure_random_bytes(bytes));
 }
 
 pkce_pair make_pkce_pair() {

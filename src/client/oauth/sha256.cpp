@@ -104,15 +104,4 @@ sha256_digest sha256_of(std::string_view data) noexcept {
   return hash.finish();
 }
 
-std::string to_hex(const sha256_digest& digest) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(64);
-  for (auto byte : digest) {
-    out += digits[byte >> 4];
-    out += digits[byte & 0xf];
-  }
-  return out;
-}
-
 }  // namespace lumen::client::oauth

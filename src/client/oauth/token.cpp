@@ -1,8 +1,8 @@
 // Token endpoint requests (OAuth 2.1 §3.2, client authentication §2.4) and responses (§3.2.3-4).
 #include <lumen/client/errors.hpp>
 #include <lumen/client/oauth/token.hpp>
+#include <lumen/core/base64.hpp>
 #include <lumen/json.hpp>
-#include <lumen/protocol/content.hpp>
 
 #include "error_response.hpp"
 
@@ -45,7 +45,7 @@ token_request make_token_request(form_fields fields, const client_credentials& c
   if (method == "client_secret_basic") {
     // RFC 6749 §2.3.1: both parts form-encoded before they are joined and base64-encoded.
     auto credentials = form_encode_component(client.client_id) + ":" + form_encode_component(client.client_secret);
-    request.headers.emplace_back("Authorization", "Basic " + protocol::base64_encode(credentials));
+    request.headers.emplace_back("Authorization", "Basic " + core::base64_encode(credentials));
   } else {
     fields.emplace_back("client_id", client.client_id);
     if (method == "client_secret_post") fields.emplace_back("client_secret", client.client_secret);

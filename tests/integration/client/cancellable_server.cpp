@@ -21,10 +21,10 @@ std::unique_ptr<server::server> make_cancellable_server(cancellation_observer ob
                 [observe = std::move(observe)](const json::object&, server::request_context& ctx) {
                   ctx.report_progress(1);
                   if (!ctx.cancellation().wait_for(std::chrono::minutes(2))) {
-                    return server::tool_result::text("never cancelled");
+                    return protocol::call_tool_result::text("never cancelled");
                   }
                   observe({{"requestId", ctx.id().to_json()}, {"reason", ctx.cancellation().reason()}});
-                  return server::tool_result::text("cancelled");
+                  return protocol::call_tool_result::text("cancelled");
                 });
   return srv;
 }

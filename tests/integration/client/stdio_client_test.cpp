@@ -247,7 +247,7 @@ TEST(StdioClient, AsyncApiRunsRequestsConcurrently) {
   auto c = tour();
   c->connect();
   auto start = std::chrono::steady_clock::now();
-  std::vector<std::future<client::call_tool_result>> futures;
+  std::vector<std::future<protocol::call_tool_result>> futures;
   for (int i = 0; i < 4; ++i) futures.push_back(c->call_tool_async("slow", {{"steps", 3}, {"step_ms", 100}}));
   for (auto& f : futures) EXPECT_EQ(f.get().text(), "finished 3 steps");
   EXPECT_LT(std::chrono::steady_clock::now() - start, 1100ms);  // not 4 x 300 ms one after another

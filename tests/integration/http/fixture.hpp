@@ -55,30 +55,30 @@ class http_fixture : public ::testing::Test {
   void start(transport::endpoint_options eo = {}, transport::http_server_options ho = {}) {
     srv_ = std::make_unique<server::server>(protocol::implementation{.name = "it", .version = "1.0.0"});
     using server::request_context;
-    using server::tool_result;
+    using protocol::call_tool_result;
     srv_->add_tool({.name = "echo"}, [](const json::object& args, request_context&) {
-      return tool_result::text(std::string(get_string(args, "text").value_or("")));
+      return protocol::call_tool_result::text(std::string(get_string(args, "text").value_or("")));
     });
     srv_->add_tool({.name = "log_then_answer"}, [](const json::object&, request_context& ctx) {
       ctx.log(protocol::log_level::info, "working");
-      return tool_result::text("done");
+      return protocol::call_tool_result::text("done");
     });
     srv_->add_tool({.name = "poll"}, [](const json::object&, request_context& ctx) {
       transport::close_sse_stream(ctx);
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
       ctx.log(protocol::log_level::info, "after close");
-      return tool_result::text("polled");
+      return protocol::call_tool_result::text("polled");
     });
     srv_->add_tool({.name = "log_then_wait"}, [this](const json::object&, request_context& ctx) {
       ctx.log(protocol::log_level::info, "waiting");
       gate_.wait();
-      return tool_result::text("released");
+      return protocol::call_tool_result::text("released");
     });
     srv_->add_tool({.name = "notify_session"}, [](const json::object& args, request_context& ctx) {
       // Not tied to this request: it goes to the session's standalone GET stream.
       ctx.owning_session().notify("notifications/message",
                                   {{"level", "info"}, {"data", std::string(get_string(args, "text").value_or(""))}});
-      return tool_result::text("notified");
+      return protocol::call_tool_result::text("notified");
     });
     srv_->add_tool({.name = "flood"}, [](const json::object& args, request_context& ctx) {
       // `count` session messages of `size` bytes each, for the standalone stream.
@@ -91,11 +91,11 @@ class http_fixture : public ::testing::Test {
       for (std::int64_t i = 0; i < count; ++i) {
         ctx.owning_session().notify("notifications/message", {{"level", "info"}, {"data", payload}});
       }
-      return tool_result::text("flooded");
+      return protocol::call_tool_result::text("flooded");
     });
     srv_->add_tool({.name = "slow"}, [](const json::object&, request_context&) {
       std::this_thread::sleep_for(std::chrono::milliseconds(300));
-      return tool_result::text("slow done");
+      return protocol::call_tool_result::text("slow done");
     });
     endpoint_ = std::make_unique<transport::mcp_endpoint>(*srv_, std::move(eo));
     http_ = std::make_unique<transport::http_server>(std::move(ho));

@@ -6,6 +6,7 @@
 #include <lumen/exporter/otlp_metrics.hpp>
 #include <lumen/telemetry/semconv.hpp>
 #include <lumen/telemetry/telemetry.hpp>
+#include <lumen/version.hpp>
 
 #include "../../support/capture_sink.hpp"
 #include "receiver.hpp"
@@ -191,8 +192,8 @@ TEST(OtlpMetrics, ShutdownExportsWhatWasRecordedSinceTheLastExport) {
 TEST(OtlpMetrics, NothingRecordedSendsNothing) {
   meter m;
   m.get_histogram("empty.duration", "s", "d", telemetry::semconv::mcp_duration_boundaries());
-  EXPECT_TRUE(encode_otlp_metrics_protobuf({sample_resource(), {"lumen", "0.1.0"}, m.histograms(), 1}).empty());
-  EXPECT_TRUE(encode_otlp_metrics_json({sample_resource(), {"lumen", "0.1.0"}, m.histograms(), 1}).empty());
+  EXPECT_TRUE(encode_otlp_metrics_protobuf({sample_resource(), {"lumen", std::string(lumen::version)}, m.histograms(), 1}).empty());
+  EXPECT_TRUE(encode_otlp_metrics_json({sample_resource(), {"lumen", std::string(lumen::version)}, m.histograms(), 1}).empty());
 }
 
 TEST(OtlpMetrics, ACollectorThatIsDownCostsAFailedExportNotAHang) {
@@ -222,7 +223,7 @@ TEST(OtlpMetrics, TheRuntimeExportsAServersOperationAndSessionDurations) {
                               .default_span_store_capacity = 0, .metric_export = options_for(port)});
   ASSERT_NE(tel->metric_exporter(), nullptr);
   server::server srv({.name = "t", .version = "1"}, {.observer = tel->server_observer()});
-  srv.add_tool({.name = "echo"}, [](const json::object&, server::request_context&) { return server::tool_result::text("x"); });
+  srv.add_tool({.name = "echo"}, [](const json::object&, server::request_context&) { return protocol::call_tool_result::text("x"); });
   auto sink = std::make_shared<test::capture_sink>();
   auto s = srv.connect(sink, "session-1");
   server::inbound_context origin{.network_transport = server::network_transport::tcp};

@@ -12,7 +12,7 @@ const std::string header_tp = "00-5555555555555555555555555555555a-6666666666666
 
 void add_echo(server::server& srv) {
   srv.add_tool({.name = "echo"}, [](const json::object&, server::request_context&) {
-    return server::tool_result::text("x");
+    return protocol::call_tool_result::text("x");
   });
 }
 

@@ -52,7 +52,7 @@ TEST(Sampling, ASamplerSeesTheToolNameAtStartAndCanDropByTool) {
                                          .sampler = sampler});
   server::server srv({.name = "t", .version = "1"}, {.observer = tel->server_observer()});
   for (const char* name : {"public", "secret"}) {
-    srv.add_tool({.name = name}, [](const json::object&, server::request_context&) { return server::tool_result::text("x"); });
+    srv.add_tool({.name = name}, [](const json::object&, server::request_context&) { return protocol::call_tool_result::text("x"); });
   }
   transport::mcp_endpoint endpoint(srv);
   transport::http_server http(transport::http_server_options{.observer = tel->http_observer()});
@@ -80,7 +80,7 @@ TEST(Sampling, ASamplerSeesTheToolNameAtStartAndCanDropByTool) {
 
 TEST(Nesting, AProxiedSubServerNestsUnderTheMcpSpanAndNeverReReadsTheForwardedMeta) {
   traced_http_server inner;
-  inner.srv.add_tool({.name = "echo"}, [](const json::object&, server::request_context&) { return server::tool_result::text("inner"); });
+  inner.srv.add_tool({.name = "echo"}, [](const json::object&, server::request_context&) { return protocol::call_tool_result::text("inner"); });
 
   traced_http_server outer;
   const std::string inner_url = "http://127.0.0.1:" + std::to_string(inner.port()) + "/mcp";
@@ -94,7 +94,7 @@ TEST(Nesting, AProxiedSubServerNestsUnderTheMcpSpanAndNeverReReadsTheForwardedMe
     if (auto const* meta = ctx.meta()) forwarded.meta = *meta;
     auto r = sub.call_tool("echo", {}, forwarded);
     sub.close();
-    return server::tool_result::text(r.text());
+    return protocol::call_tool_result::text(r.text());
   });
 
   mcp_http_client c(outer.port());

@@ -24,11 +24,11 @@ class OperationError : public ::testing::Test {
     s_.srv.add_resource({.uri = "test://broken", .name = "broken"}, [](const std::string&, server::request_context&) -> std::vector<json::object> {
       throw test_errors::storage_offline("disk gone");
     });
-    s_.srv.add_tool({.name = "explode"}, [](const json::object&, server::request_context&) -> server::tool_result {
+    s_.srv.add_tool({.name = "explode"}, [](const json::object&, server::request_context&) -> protocol::call_tool_result {
       throw std::logic_error("kaboom");
     });
     s_.srv.add_tool({.name = "refuse"}, [](const json::object&, server::request_context&) {
-      return server::tool_result::error("not today");
+      return protocol::call_tool_result::error("not today");
     });
     c_.open_session();
   }
@@ -95,7 +95,7 @@ TEST_F(OperationError, IsErrorResult_IsToolErrorWithTheToolsText) {
 
 TEST_F(OperationError, Success_HasNoErrorAttributes) {
   s_.srv.add_tool({.name = "fine"}, [](const json::object&, server::request_context&) {
-    return server::tool_result::text("ok");
+    return protocol::call_tool_result::text("ok");
   });
   c_.call(call_body(2, "fine"));
   auto span = s_.recorder->wait_one("tools/call fine");

@@ -155,7 +155,7 @@ TEST_P(MountedHostParentLink, FollowsTheRule) {
   auto recorder = std::make_shared<span_recorder>();
   auto tel = recording_runtime(recorder);
   server::server srv({.name = "mounted", .version = "1"}, {.observer = tel->server_observer()});
-  srv.add_tool({.name = "echo"}, [](const json::object&, server::request_context&) { return server::tool_result::text("x"); });
+  srv.add_tool({.name = "echo"}, [](const json::object&, server::request_context&) { return protocol::call_tool_result::text("x"); });
   transport::mcp_endpoint endpoint(srv);
 
   auto init = host_post(endpoint, "", initialize_body(), host_span);
@@ -269,7 +269,7 @@ TEST_P(StdioTransportParentLink, FollowsTheRule) {
   auto recorder = std::make_shared<span_recorder>();
   auto tel = recording_runtime(recorder);
   server::server srv({.name = "stdio", .version = "1"}, {.observer = tel->server_observer()});
-  srv.add_tool({.name = "echo"}, [](const json::object&, server::request_context&) { return server::tool_result::text("x"); });
+  srv.add_tool({.name = "echo"}, [](const json::object&, server::request_context&) { return protocol::call_tool_result::text("x"); });
 
   pipe_pair stdin_pipe, stdout_pipe;
   std::thread transport([&] {
@@ -389,7 +389,7 @@ class LumenHttpParentLink : public ::testing::TestWithParam<lumen_http_row> {};
 TEST_P(LumenHttpParentLink, FollowsTheRule) {
   const auto& r = GetParam();
   traced_http_server s;
-  s.srv.add_tool({.name = "echo"}, [](const json::object&, server::request_context&) { return server::tool_result::text("x"); });
+  s.srv.add_tool({.name = "echo"}, [](const json::object&, server::request_context&) { return protocol::call_tool_result::text("x"); });
   mcp_http_client c(s.port());
   c.open_session();
   ASSERT_TRUE(s.recorder->wait_total(4));

@@ -64,11 +64,11 @@ class SessionTelemetry : public ::testing::Test {
         auto child = tracer->start_span("background work", {.parent = parent});
         child.end();
       }).join();
-      return server::tool_result::text("ok");
+      return protocol::call_tool_result::text("ok");
     });
     srv_->add_tool({.name = "ask_roots"}, [](const json::object&, server::request_context& ctx) {
       ctx.list_roots(10s);
-      return server::tool_result::text("asked");
+      return protocol::call_tool_result::text("asked");
     });
     endpoint_ = std::make_unique<transport::mcp_endpoint>(*srv_, transport::endpoint_options{.stateless = stateless});
     http_ = std::make_unique<transport::http_server>(transport::http_server_options{.observer = server_tel_->http_observer()});

@@ -14,10 +14,10 @@ constexpr std::string_view result_key = "gen_ai.tool.call.result";
 
 void add_tools(server::server& srv) {
   srv.add_tool({.name = "echo"}, [](const json::object& args, server::request_context&) {
-    return server::tool_result::text(std::string(get_string(args, "text").value_or("")));
+    return protocol::call_tool_result::text(std::string(get_string(args, "text").value_or("")));
   });
   srv.add_tool({.name = "refuse"}, [](const json::object&, server::request_context&) {
-    return server::tool_result::error("not today");
+    return protocol::call_tool_result::error("not today");
   });
 }
 

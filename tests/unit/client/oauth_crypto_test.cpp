@@ -1,8 +1,8 @@
-// SHA-256 (FIPS 180-2 appendix vectors and block-boundary lengths), base64url (RFC 4648
-// §5, §10) and PKCE S256 (RFC 7636 appendix B).
-#include <lumen/client/oauth/base64.hpp>
+// SHA-256 (FIPS 180-2 appendix vectors and block-boundary lengths) and PKCE S256 (RFC 7636
+// appendix B).
 #include <lumen/client/oauth/pkce.hpp>
 #include <lumen/client/oauth/sha256.hpp>
+#include <lumen/core/hex.hpp>
 
 #include <gtest/gtest.h>
 
@@ -12,7 +12,7 @@
 namespace lumen::client::oauth {
 namespace {
 
-std::string hex_of(std::string_view data) { return to_hex(sha256_of(data)); }
+std::string hex_of(std::string_view data) { return core::hex_encode(sha256_of(data)); }
 
 TEST(Sha256, EmptyString) {
   EXPECT_EQ(hex_of(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
@@ -44,17 +44,8 @@ TEST(Sha256, IncrementalUpdatesEqualOneShot) {
     sha256 hash;
     hash.update(std::string_view(message).substr(0, split));
     hash.update(std::string_view(message).substr(split));
-    EXPECT_EQ(to_hex(hash.finish()), hex_of(message)) << "split at " << split;
+    EXPECT_EQ(core::hex_encode(hash.finish()), hex_of(message)) << "split at " << split;
   }
-}
-
-TEST(Base64Url, UnpaddedWithUrlAlphabet) {
-  EXPECT_EQ(base64url_encode(""), "");
-  EXPECT_EQ(base64url_encode("f"), "Zg");
-  EXPECT_EQ(base64url_encode("fo"), "Zm8");
-  EXPECT_EQ(base64url_encode("foobar"), "Zm9vYmFy");
-  // 0xfb 0xff: '+' and '/' in base64, '-' and '_' in base64url.
-  EXPECT_EQ(base64url_encode("\xfb\xff"), "-_8");
 }
 
 TEST(Pkce, Rfc7636AppendixB) {

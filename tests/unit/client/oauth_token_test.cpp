@@ -1,10 +1,9 @@
 // Token endpoint requests (client authentication methods, form encoding), token responses,
 // method selection and Dynamic Client Registration messages.
 #include <lumen/client/errors.hpp>
-#include <lumen/client/oauth/base64.hpp>
 #include <lumen/client/oauth/registration.hpp>
 #include <lumen/client/oauth/token.hpp>
-#include <lumen/protocol/content.hpp>
+#include <lumen/core/base64.hpp>
 #include <lumen/json.hpp>
 
 #include <gtest/gtest.h>
@@ -26,7 +25,7 @@ TEST(TokenRequest, ClientSecretBasic) {
   ASSERT_EQ(request.headers.size(), 1u);
   EXPECT_EQ(request.headers[0].first, "Authorization");
   // RFC 6749 §2.3.1: each part form-encoded, then "id:secret" in base64.
-  EXPECT_EQ(request.headers[0].second, "Basic " + protocol::base64_encode("id%3A1:s+p"));
+  EXPECT_EQ(request.headers[0].second, "Basic " + core::base64_encode("id%3A1:s+p"));
 }
 
 TEST(TokenRequest, ClientSecretPost) {

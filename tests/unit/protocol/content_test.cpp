@@ -1,5 +1,7 @@
-// MCP content blocks and resource contents: the exact JSON shape of each builder, and base64.
+// MCP content blocks and resource contents: the exact JSON shape of each builder.
 #include <lumen/protocol/content.hpp>
+
+#include <lumen/core/base64.hpp>
 
 #include <gtest/gtest.h>
 
@@ -57,46 +59,9 @@ TEST(ResourceContents, BlobIsBase64OfTheRawBytes) {
   std::string bytes("\xff\xd8\xff\x00\x10", 5);
   auto blob = blob_resource("mem://img", bytes, "image/jpeg");
   EXPECT_EQ(json::value(blob), shape(R"({"uri":"mem://img","mimeType":"image/jpeg","blob":"/9j/ABA="})"));
-  auto decoded = base64_decode(blob.at("blob").as_string());
+  auto decoded = core::base64_decode(blob.at("blob").as_string());
   ASSERT_TRUE(decoded);
   EXPECT_EQ(*decoded, bytes);
-}
-
-// RFC 4648 section 10 test vectors.
-TEST(Base64, EncodesRfc4648Vectors) {
-  EXPECT_EQ(base64_encode(""), "");
-  EXPECT_EQ(base64_encode("f"), "Zg==");
-  EXPECT_EQ(base64_encode("fo"), "Zm8=");
-  EXPECT_EQ(base64_encode("foo"), "Zm9v");
-  EXPECT_EQ(base64_encode("foob"), "Zm9vYg==");
-  EXPECT_EQ(base64_encode("fooba"), "Zm9vYmE=");
-  EXPECT_EQ(base64_encode("foobar"), "Zm9vYmFy");
-}
-
-TEST(Base64, UsesTheStandardAlphabetNotUrlSafe) { EXPECT_EQ(base64_encode("\xfb\xff\xbf"), "+/+/"); }
-
-TEST(Base64, DecodesRfc4648Vectors) {
-  for (auto [encoded, plain] : {std::pair{"", ""}, {"Zg==", "f"}, {"Zm8=", "fo"}, {"Zm9v", "foo"},
-                                {"Zm9vYg==", "foob"}, {"Zm9vYmE=", "fooba"}, {"Zm9vYmFy", "foobar"}}) {
-    auto decoded = base64_decode(encoded);
-    ASSERT_TRUE(decoded) << encoded;
-    EXPECT_EQ(*decoded, plain) << encoded;
-  }
-}
-
-TEST(Base64, RoundTripsEveryByteValue) {
-  std::string all;
-  for (int i = 0; i < 256; ++i) all += static_cast<char>(i);
-  for (std::size_t len = 0; len <= all.size(); len += 37) {
-    auto part = all.substr(0, len);
-    EXPECT_EQ(base64_decode(base64_encode(part)), part) << len;
-  }
-}
-
-TEST(Base64, RejectsMalformedText) {
-  for (auto bad : {"Zg", "Zg=", "Zm9", "Z===", "Zg==Zg==", "Zm=v", "Zm9v!A==", "Zm9v\nYmFy", "Zm9-", "Zm9_", "===="}) {
-    EXPECT_FALSE(base64_decode(bad)) << bad;
-  }
 }
 
 }  // namespace

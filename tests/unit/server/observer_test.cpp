@@ -94,10 +94,10 @@ class recording_observer : public operation_observer {
 TEST(Observer, SeesEveryOperationOnceWithItsOutcome) {
   auto observer = std::make_shared<recording_observer>();
   server srv({.name = "t", .version = "1"}, {.observer = observer});
-  srv.add_tool({.name = "ok"}, [](const json::object&, request_context&) { return tool_result::text("x"); });
+  srv.add_tool({.name = "ok"}, [](const json::object&, request_context&) { return protocol::call_tool_result::text("x"); });
   srv.add_tool({.name = "ask"}, [](const json::object&, request_context& ctx) {
     ctx.create_message({{"messages", json::array{}}, {"maxTokens", 1}});
-    return tool_result::text("asked");
+    return protocol::call_tool_result::text("asked");
   });
   auto sink = std::make_shared<test::capture_sink>();
   auto s = srv.connect(sink);
@@ -152,7 +152,7 @@ TEST(Observer, CancelledRequestFinishesWithoutAnswer) {
   server srv({.name = "t", .version = "1"}, {.observer = observer});
   srv.add_tool({.name = "wait"}, [](const json::object&, request_context& ctx) {
     ctx.cancellation().wait_for(5s);
-    return tool_result::text("late");
+    return protocol::call_tool_result::text("late");
   });
   auto sink = std::make_shared<test::capture_sink>();
   auto s = srv.connect(sink);

@@ -22,7 +22,7 @@ using test::session_driver;
 namespace codes = jsonrpc::error_codes;
 
 tool_handler text_tool(std::string text) {
-  return [text](const json::object&, request_context&) { return tool_result::text(text); };
+  return [text](const json::object&, request_context&) { return protocol::call_tool_result::text(text); };
 }
 
 // Every page of listing `method` under `key`: the names (or uris) in order, and the page count.
@@ -115,7 +115,7 @@ TEST_F(ServerDispatch, ResourcesTemplatesAndPromptsAreListedAndPaged) {
 
 TEST_F(ServerDispatch, ToolsCallErrors) {
   srv_.add_tool({.name = "echo"}, [](const json::object& args, request_context&) {
-    return tool_result::text(args.empty() ? "(none)" : json::serialize(args));
+    return protocol::call_tool_result::text(args.empty() ? "(none)" : json::serialize(args));
   });
   session_driver client(srv_);
   auto unknown = client.call("tools/call", {{"name", "nope"}});
@@ -131,13 +131,13 @@ TEST_F(ServerDispatch, ToolsCallErrors) {
 }
 
 TEST_F(ServerDispatch, AToolsOwnFailureIsAnIsErrorResultAndAMissingClientCapabilityToo) {
-  srv_.add_tool({.name = "throws"}, [](const json::object&, request_context&) -> tool_result {
+  srv_.add_tool({.name = "throws"}, [](const json::object&, request_context&) -> protocol::call_tool_result {
     throw std::runtime_error("disk full");
   });
-  srv_.add_tool({.name = "throws_int"}, [](const json::object&, request_context&) -> tool_result { throw 42; });
+  srv_.add_tool({.name = "throws_int"}, [](const json::object&, request_context&) -> protocol::call_tool_result { throw 42; });
   srv_.add_tool({.name = "samples"}, [](const json::object&, request_context& ctx) {
     ctx.create_message({});
-    return tool_result::text("unreachable");
+    return protocol::call_tool_result::text("unreachable");
   });
   session_driver client(srv_);
   auto failed = client.result("tools/call", {{"name", "throws"}});

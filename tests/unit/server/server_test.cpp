@@ -49,7 +49,7 @@ std::size_t thread_count() {
 }
 
 tool_handler text_tool(std::string text) {
-  return [text](const json::object&, request_context&) { return tool_result::text(text); };
+  return [text](const json::object&, request_context&) { return protocol::call_tool_result::text(text); };
 }
 
 std::vector<json::object> no_contents(const std::string&, request_context&) { return {}; }
@@ -296,7 +296,7 @@ TEST(Notifications, AHandlersNotificationTravelsWithItsRequest) {
   server srv({.name = "n", .version = "1"});
   srv.add_tool({.name = "announce"}, [](const json::object&, request_context& ctx) {
     ctx.notify("notifications/custom", {{"from", "handler"}});
-    return tool_result::text("done");
+    return protocol::call_tool_result::text("done");
   });
   session_driver client(srv);
   client.result("tools/call", {{"name", "announce"}});

@@ -73,7 +73,7 @@ TEST(InlineHandlers, ZeroWorkerThreadsRunTheHandlerOnTheDeliveringThreadBeforeRe
   std::thread::id ran_on;
   srv.add_tool({.name = "where"}, [&](const json::object& args, request_context&) {
     ran_on = std::this_thread::get_id();
-    return tool_result::text(std::string(args.at("say").as_string()));
+    return protocol::call_tool_result::text(std::string(args.at("say").as_string()));
   });
   auto sink = std::make_shared<capture_sink>();
   auto s = srv.connect(sink);
@@ -103,7 +103,7 @@ class reusing_sink : public capture_sink {
 TEST(InlineHandlers, AnIdIsFreeAgainAsSoonAsItsAnswerIsSent) {
   server srv({.name = "inline", .version = "1"}, {.worker_threads = 0});
   srv.add_tool({.name = "say"}, [](const json::object& args, request_context&) {
-    return tool_result::text(std::string(args.at("text").as_string()));
+    return protocol::call_tool_result::text(std::string(args.at("text").as_string()));
   });
   auto sink = std::make_shared<reusing_sink>();
   auto s = srv.connect(sink);
@@ -121,7 +121,7 @@ TEST(InlineHandlers, AnIdIsFreeAgainAsSoonAsItsAnswerIsSent) {
 }
 
 TEST_F(SessionTest, InitializeNegotiatesSupportedVersion) {
-  srv_.add_tool({.name = "t"}, [](const json::object&, request_context&) { return tool_result::text("x"); });
+  srv_.add_tool({.name = "t"}, [](const json::object&, request_context&) { return protocol::call_tool_result::text("x"); });
   auto s = srv_.connect(sink_);
   s->receive(initialize_request(1, "2025-06-18"));
   auto r = sink_->wait_response(1).at("result");
@@ -217,7 +217,7 @@ class BatchTest : public SessionTest {
 };
 
 TEST_F(BatchTest, RequestsOf20250326BatchAreAnsweredInOneArray) {
-  srv_.add_tool({.name = "t"}, [](const json::object&, request_context&) { return tool_result::text("x"); });
+  srv_.add_tool({.name = "t"}, [](const json::object&, request_context&) { return protocol::call_tool_result::text("x"); });
   auto answers = answers_to(R"([{"jsonrpc":"2.0","id":7,"method":"ping"},)"
                             R"({"jsonrpc":"2.0","id":"eight","method":"tools/list"},)"
                             R"({"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"t"}}])");
@@ -281,7 +281,7 @@ TEST_F(BatchTest, BatchWaitsForItsSlowestRequest) {
   std::latch release(1);
   srv_.add_tool({.name = "slow"}, [&](const json::object&, request_context&) {
     release.wait();
-    return tool_result::text("late");
+    return protocol::call_tool_result::text("late");
   });
   auto s = open({}, "2025-03-26");
   latch_opener releaser{release};
@@ -301,7 +301,7 @@ TEST_F(BatchTest, BatchWaitsForItsSlowestRequest) {
 
 TEST_F(SessionTest, ToolsListPaginatesWithOpaqueCursor) {
   for (auto name : {"a", "b", "c", "d", "e"}) {
-    srv_.add_tool({.name = name}, [](const json::object&, request_context&) { return tool_result::text("x"); });
+    srv_.add_tool({.name = name}, [](const json::object&, request_context&) { return protocol::call_tool_result::text("x"); });
   }
   auto s = open();
   std::vector<std::string> names;
@@ -319,10 +319,10 @@ TEST_F(SessionTest, ToolsListPaginatesWithOpaqueCursor) {
 }
 
 TEST_F(SessionTest, ToolErrorsAndProtocolErrors) {
-  srv_.add_tool({.name = "throws"}, [](const json::object&, request_context&) -> tool_result {
+  srv_.add_tool({.name = "throws"}, [](const json::object&, request_context&) -> protocol::call_tool_result {
     throw std::runtime_error("boom");
   });
-  srv_.add_tool({.name = "protocol"}, [](const json::object&, request_context&) -> tool_result {
+  srv_.add_tool({.name = "protocol"}, [](const json::object&, request_context&) -> protocol::call_tool_result {
     throw mcp_error(-32602, "bad thing");
   });
   auto s = open();
@@ -385,7 +385,7 @@ TEST_F(SessionTest, CancellationReachesTheHandlerAndSuppressesTheResponse) {
   std::atomic<bool> saw_cancel{false};
   srv_.add_tool({.name = "wait"}, [&](const json::object&, request_context& ctx) {
     saw_cancel = ctx.cancellation().wait_for(5s);
-    return tool_result::text(ctx.cancellation().reason());
+    return protocol::call_tool_result::text(ctx.cancellation().reason());
   });
   auto s = open();
   s->receive(request(2, "tools/call", {{"name", "wait"}}));
@@ -403,7 +403,7 @@ TEST_F(SessionTest, ProgressNeedsATokenAndMustIncrease) {
     ctx.report_progress(1, 3);
     ctx.report_progress(1, 3);  // not increasing: dropped
     ctx.report_progress(2, 3, "half");
-    return tool_result::text("done");
+    return protocol::call_tool_result::text("done");
   });
   auto s = open();
   s->receive(request(2, "tools/call", {{"name", "p"}}));
@@ -427,7 +427,7 @@ TEST_F(SessionTest, LoggingHonoursTheLevel) {
   srv_.add_tool({.name = "logs"}, [](const json::object&, request_context& ctx) {
     ctx.log(protocol::log_level::debug, "d");
     ctx.log(protocol::log_level::error, "e");
-    return tool_result::text("ok");
+    return protocol::call_tool_result::text("ok");
   });
   auto s = open();
   s->receive(request(2, "logging/setLevel", {{"level", "error"}}));
@@ -443,7 +443,7 @@ TEST_F(SessionTest, LoggingHonoursTheLevel) {
 TEST_F(SessionTest, SamplingRoundTripThroughTheSink) {
   srv_.add_tool({.name = "ask"}, [](const json::object&, request_context& ctx) {
     auto answer = ctx.create_message({{"messages", json::array{}}, {"maxTokens", 5}});
-    return tool_result::text(std::string(answer.at("content").at("text").as_string()));
+    return protocol::call_tool_result::text(std::string(answer.at("content").at("text").as_string()));
   });
   auto s = open({{"sampling", json::object{}}});
   s->receive(request(2, "tools/call", {{"name", "ask"}}));
@@ -457,7 +457,7 @@ TEST_F(SessionTest, SamplingRoundTripThroughTheSink) {
 TEST_F(SessionTest, ServerToClientRequestTimesOutWithClearError) {
   srv_.add_tool({.name = "ask"}, [](const json::object&, request_context& ctx) {
     ctx.send_request("roots/list", {}, 50ms);
-    return tool_result::text("unreachable");
+    return protocol::call_tool_result::text("unreachable");
   });
   auto s = open({{"roots", json::object{}}});
   s->receive(request(2, "tools/call", {{"name", "ask"}}));
@@ -470,7 +470,7 @@ TEST_F(SessionTest, ServerToClientRequestTimesOutWithClearError) {
 TEST_F(SessionTest, MissingClientCapabilityIsAnIsErrorResult) {
   srv_.add_tool({.name = "ask"}, [](const json::object&, request_context& ctx) {
     ctx.elicit({{"message", "?"}});
-    return tool_result::text("unreachable");
+    return protocol::call_tool_result::text("unreachable");
   });
   auto s = open();
   s->receive(request(2, "tools/call", {{"name", "ask"}}));
@@ -484,7 +484,7 @@ TEST_F(SessionTest, ListChangedIsBroadcastToInitializedSessions) {
   auto s = open();
   auto other_sink = std::make_shared<capture_sink>();
   auto uninitialized = srv_.connect(other_sink);
-  srv_.add_tool({.name = "late"}, [](const json::object&, request_context&) { return tool_result::text("x"); });
+  srv_.add_tool({.name = "late"}, [](const json::object&, request_context&) { return protocol::call_tool_result::text("x"); });
   sink_->wait_for([](const json::object& o) { return is_method(o, "notifications/tools/list_changed"); });
   EXPECT_EQ(other_sink->entries().size(), 0u);
   EXPECT_TRUE(srv_.remove_tool("late"));
@@ -539,8 +539,8 @@ TEST_F(SessionTest, ToolsListCarriesIconsAnnotationsAndOutputSchema) {
                  .annotations = {.read_only_hint = true, .open_world_hint = false},
                  .icons = {{.src = "https://example.com/a.png", .mime_type = "image/png", .sizes = {"48x48", "96x96"}},
                            {.src = "data:image/svg+xml;base64,PHN2Zy8+", .sizes = {"any"}, .theme = "dark"}}},
-                [](const json::object&, request_context&) { return tool_result::text("x"); });
-  srv_.add_tool({.name = "plain"}, [](const json::object&, request_context&) { return tool_result::text("x"); });
+                [](const json::object&, request_context&) { return protocol::call_tool_result::text("x"); });
+  srv_.add_tool({.name = "plain"}, [](const json::object&, request_context&) { return protocol::call_tool_result::text("x"); });
   auto s = open();
   s->receive(request(2, "tools/list"));
   auto tools = sink_->wait_response(2).at("result").at("tools").as_array();
@@ -561,7 +561,7 @@ TEST_F(SessionTest, PingIsAnsweredWhileASlowToolRuns) {
   srv_.add_tool({.name = "slow"}, [&](const json::object&, request_context&) {
     started.count_down();
     release.wait();
-    return tool_result::text("finally");
+    return protocol::call_tool_result::text("finally");
   });
   auto s = open();
   latch_opener releaser{release};
@@ -593,7 +593,7 @@ TEST_F(SessionTest, DuplicateInFlightIdIsRejected) {
   std::atomic<bool> release{false};
   srv_.add_tool({.name = "hold"}, [&](const json::object&, request_context&) {
     while (!release) std::this_thread::sleep_for(1ms);
-    return tool_result::text("done");
+    return protocol::call_tool_result::text("done");
   });
   auto s = open();
   s->receive(request(2, "tools/call", {{"name", "hold"}}));
@@ -610,7 +610,7 @@ TEST_F(SessionTest, CloseCancelsRunningHandlers) {
   std::atomic<bool> cancelled{false};
   srv_.add_tool({.name = "forever"}, [&](const json::object&, request_context& ctx) {
     cancelled = ctx.cancellation().wait_for(10s);
-    return tool_result::text("x");
+    return protocol::call_tool_result::text("x");
   });
   auto s = open();
   s->receive(request(2, "tools/call", {{"name", "forever"}}));

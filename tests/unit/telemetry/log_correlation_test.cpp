@@ -58,7 +58,7 @@ TEST(LogCorrelation, LinesWrittenWhileHandlingARequestNameItsTraceAndSpan) {
   server::server srv({.name = "t", .version = "1"}, {.observer = tel->server_observer()});
   srv.add_tool({.name = "notify"}, [](const json::object&, server::request_context& ctx) {
     ctx.owning_session().notify("notifications/message", {{"level", "info"}, {"data", "hello"}});
-    return server::tool_result::text("done");
+    return protocol::call_tool_result::text("done");
   });
   auto sink = std::make_shared<failing_notifications_sink>();
   auto s = srv.connect(sink, "session-1");

@@ -48,7 +48,7 @@ TEST_P(ParentLink, FollowsTheRule) {
                               .processors = {std::make_shared<sdk::simple_span_processor>(exporter)},
                               .sampler = sdk::parent_based_sampler(sdk::always_on_sampler())});
   server::server srv({.name = "t", .version = "1"}, {.observer = tel->server_observer()});
-  srv.add_tool({.name = "echo"}, [](const json::object&, server::request_context&) { return server::tool_result::text("x"); });
+  srv.add_tool({.name = "echo"}, [](const json::object&, server::request_context&) { return protocol::call_tool_result::text("x"); });
   auto sink = std::make_shared<test::capture_sink>();
   auto s = srv.connect(sink, p.transport == server::network_transport::pipe ? "" : "session-1");
   server::inbound_context origin;
@@ -125,7 +125,7 @@ TEST(Telemetry, HandlerSpansNestUnderTheMcpSpanAndOutgoingRequestsCarryIt) {
     child.end();
     trace::current_span().set_attribute("app.items", std::int64_t{3});
     ctx.create_message({{"messages", json::array{}}, {"maxTokens", 1}});
-    return server::tool_result::text("done");
+    return protocol::call_tool_result::text("done");
   });
   auto sink = std::make_shared<test::capture_sink>();
   auto s = srv.connect(sink, "abc");
@@ -165,7 +165,7 @@ TEST(Telemetry, ErrorsSetErrorTypeAndStatus) {
   auto exporter = std::make_shared<sdk::in_memory_exporter>();
   auto tel = runtime::create({.mode = telemetry_mode::full, .processors = {std::make_shared<sdk::simple_span_processor>(exporter)}});
   server::server srv({.name = "t", .version = "1"}, {.observer = tel->server_observer()});
-  srv.add_tool({.name = "bad"}, [](const json::object&, server::request_context&) { return server::tool_result::error("nope"); });
+  srv.add_tool({.name = "bad"}, [](const json::object&, server::request_context&) { return protocol::call_tool_result::error("nope"); });
   auto sink = std::make_shared<test::capture_sink>();
   auto s = srv.connect(sink);
   s->receive(R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"c","version":"1"}}})");
@@ -207,7 +207,7 @@ TEST(Telemetry, PropagationModeRecordsNothingButPassesContextThrough) {
   server::server srv({.name = "t", .version = "1"}, {.observer = tel->server_observer()});
   srv.add_tool({.name = "ask"}, [](const json::object&, server::request_context& ctx) {
     ctx.list_roots();
-    return server::tool_result::text("ok");
+    return protocol::call_tool_result::text("ok");
   });
   auto sink = std::make_shared<test::capture_sink>();
   auto s = srv.connect(sink);

@@ -63,7 +63,7 @@ TEST(TelemetryRuntime, WithoutOtlpSpansGoToADefaultSpanStore) {
   EXPECT_EQ(tel->span_store()->capacity(), 16u);
 
   server::server srv({.name = "t", .version = "1"}, {.observer = tel->server_observer()});
-  srv.add_tool({.name = "echo"}, [](const json::object&, server::request_context&) { return server::tool_result::text("x"); });
+  srv.add_tool({.name = "echo"}, [](const json::object&, server::request_context&) { return protocol::call_tool_result::text("x"); });
   auto sink = std::make_shared<test::capture_sink>();
   auto s = srv.connect(sink, "session-1");
   s->receive(R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"c","version":"1"}}})");

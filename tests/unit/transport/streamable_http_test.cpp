@@ -103,12 +103,12 @@ class StreamableHttpEndpoint : public ::testing::Test {
  protected:
   StreamableHttpEndpoint() : srv_(protocol::implementation{.name = "unit", .version = "1.0.0"}) {
     srv_.add_tool({.name = "echo"}, [](const json::object&, server::request_context&) {
-      return server::tool_result::text("echoed");
+      return protocol::call_tool_result::text("echoed");
     });
     // Ends its request's SSE stream (SSE polling) and reports whether that was possible.
     srv_.add_tool({.name = "close_stream"}, [this](const json::object&, server::request_context& ctx) {
       close_result_.set(close_sse_stream(ctx));
-      return server::tool_result::text("closed");
+      return protocol::call_tool_result::text("closed");
     });
   }
 

@@ -28,7 +28,4 @@ class sha256 {
 
 sha256_digest sha256_of(std::string_view data) noexcept;
 
-/// Lowercase hex of a digest (for tests and logs).
-std::string to_hex(const sha256_digest& digest);
-
 }  // namespace lumen::client::oauth

@@ -77,7 +77,7 @@ concept typed_tool_handler = requires { typename handler_argument_t<F>; } &&
 // Sets `definition`'s inputSchema (and outputSchema, for a described result) and returns the raw
 // handler that binds the call's arguments to `Args` and converts what `handler` returns.
 template <class Args, class F>
-std::function<tool_result(const json::object&, request_context&)> make_typed_tool_handler(
+std::function<protocol::call_tool_result(const json::object&, request_context&)> make_typed_tool_handler(
     protocol::tool_definition& definition, F handler) {
   using result_type = typed_result_t<F, Args>;
   definition.input_schema = json_schema_for<Args>();
@@ -90,17 +90,17 @@ std::function<tool_result(const json::object&, request_context&)> make_typed_too
     try {
       args = bind_arguments<Args>(json::value(arguments));
     } catch (const binding_error& e) {
-      return tool_result::error("Invalid arguments for tool \"" + name + "\": " + e.what());
+      return protocol::call_tool_result::error("Invalid arguments for tool \"" + name + "\": " + e.what());
     }
-    if constexpr (std::is_same_v<result_type, tool_result>) {
+    if constexpr (std::is_same_v<result_type, protocol::call_tool_result>) {
       return invoke_typed(handler, args, ctx);
     } else if constexpr (std::is_convertible_v<result_type, std::string>) {
-      return tool_result::text(std::string(invoke_typed(handler, args, ctx)));
+      return protocol::call_tool_result::text(std::string(invoke_typed(handler, args, ctx)));
     } else {
       static_assert(is_structured_result_v<result_type>,
-                    "a typed tool handler returns tool_result, std::string or a described struct");
+                    "a typed tool handler returns protocol::call_tool_result, std::string or a described struct");
       json::value structured = to_json_value(invoke_typed(handler, args, ctx));
-      tool_result r = tool_result::text(json::serialize(structured));
+      protocol::call_tool_result r = protocol::call_tool_result::text(json::serialize(structured));
       r.structured_content = std::move(structured);
       return r;
     }
