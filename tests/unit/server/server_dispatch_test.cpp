@@ -1,6 +1,7 @@
 // server_dispatch.cpp: the request methods as a client sees them through a session: listings
 // (order and cursor pagination), tools/call, resources/read, prompts/get, completion/complete
 // and logging/setLevel, with their errors.
+#include <lumen/core/base64.hpp>
 #include <lumen/jsonrpc/message.hpp>
 #include <lumen/protocol/content.hpp>
 #include <lumen/server/server.hpp>
@@ -78,7 +79,7 @@ TEST_F(ServerDispatch, CursorsTheServerDidNotIssueAreInvalidParams) {
   session_driver client(srv_);
   EXPECT_EQ(rpc_error_code(client.call("tools/list", {{"cursor", "not-base64!"}})), codes::invalid_params);
   EXPECT_EQ(rpc_error_code(client.call("tools/list", {{"cursor", 3}})), codes::invalid_params);
-  EXPECT_EQ(rpc_error_code(client.call("tools/list", {{"cursor", protocol::base64_encode("other:2")}})),
+  EXPECT_EQ(rpc_error_code(client.call("tools/list", {{"cursor", core::base64_encode("other:2")}})),
             codes::invalid_params);
   auto issued = client.result("tools/list").at("nextCursor");
   EXPECT_EQ(client.result("tools/list", {{"cursor", issued}}).at("tools").as_array().size(), 1u);
