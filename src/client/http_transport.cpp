@@ -364,6 +364,19 @@ struct http_transport::impl {
     co_await resume(*id, state);
   }
 
+  // Sends a GET for an SSE stream (with the `extra` headers) and reads the answer's header, leaving
+  // `parser` at the body; returns the request sent and whether it carried the session id.
+  awaitable<std::pair<http::request<http::string_body>, bool>> start_get_stream(beast::tcp_stream& stream,
+                                                                               beast::flat_buffer& buffer,
+                                                                               response_parser& parser,
+                                                                               const header_list& extra) {
+    auto sent = make_request(http::verb::get, {}, extra);
+    co_await http::async_write(stream, sent.first, use_awaitable);
+    parser.body_limit(boost::none);
+    co_await http::async_read_header(stream, buffer, parser, use_awaitable);
+    co_return sent;
+  }
+
   // The SSE stream of request `id` ended before its answer: resume it with GET + Last-Event-ID
   // after the server's retry delay.
   awaitable<void> resume(jsonrpc::request_id id, stream_state state) {
@@ -385,12 +398,10 @@ struct http_transport::impl {
       if (closing) co_return;
       try {
         auto stream = co_await connect();
-        auto [req, with_session] = make_request(http::verb::get, {}, {{"Last-Event-ID", state.last_event_id}});
-        co_await http::async_write(stream, req, use_awaitable);
         beast::flat_buffer buffer;
         response_parser parser;
-        parser.body_limit(boost::none);
-        co_await http::async_read_header(stream, buffer, parser, use_awaitable);
+        const header_list resume_from{{"Last-Event-ID", state.last_event_id}};  // named: g++ 12 rejects a braced list in co_await
+        auto [req, with_session] = co_await start_get_stream(stream, buffer, parser, resume_from);
         int status = static_cast<int>(parser.get().result_int());
         if (status != 200) {
           auto body = co_await read_text(stream, buffer, parser, 4096);
@@ -416,12 +427,9 @@ struct http_transport::impl {
         header_list extra;
         if (!state.last_event_id.empty()) extra.emplace_back("Last-Event-ID", state.last_event_id);
         auto stream = co_await connect();
-        auto [req, with_session] = make_request(http::verb::get, {}, extra);
-        co_await http::async_write(stream, req, use_awaitable);
         beast::flat_buffer buffer;
         response_parser parser;
-        parser.body_limit(boost::none);
-        co_await http::async_read_header(stream, buffer, parser, use_awaitable);
+        auto [req, with_session] = co_await start_get_stream(stream, buffer, parser, extra);
         int status = static_cast<int>(parser.get().result_int());
         auto content_type = lower(std::string(parser.get()[http::field::content_type]));
         if (status != 200 || !content_type.starts_with("text/event-stream")) {

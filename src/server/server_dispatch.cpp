@@ -5,6 +5,7 @@
 #include <lumen/protocol/content.hpp>
 
 #include <charconv>
+#include <shared_mutex>
 
 namespace lumen::server {
 
@@ -30,15 +31,17 @@ std::size_t decode_cursor(const json::object& params) {
   return offset;
 }
 
-// One page of a listing under `key`, with nextCursor when more follow.
-template <class Entries, class ToJson>
-json::object page(const Entries& entries, const json::object& params, std::size_t page_size,
-                  std::string_view key, ToJson to_json) {
+// One page of a registry listing under `key` (each entry's definition as JSON), with nextCursor
+// when more follow; read under the registry's lock.
+template <class Entries>
+json::object page(std::shared_mutex& registry_mutex, const Entries& entries, const json::object& params,
+                  std::size_t page_size, std::string_view key) {
+  std::shared_lock lock(registry_mutex);
   std::size_t offset = decode_cursor(params);
   if (offset > entries.size()) throw invalid_params("Invalid params: \"cursor\" is past the end of the list");
   json::array items;
   std::size_t end = std::min(entries.size(), offset + page_size);
-  for (std::size_t i = offset; i < end; ++i) items.push_back(to_json(*entries[i]));
+  for (std::size_t i = offset; i < end; ++i) items.push_back(entries[i]->definition.to_json());
   json::object result{{key, std::move(items)}};
   if (end < entries.size()) result.emplace("nextCursor", encode_cursor(end));
   return result;
@@ -82,10 +85,12 @@ json::object completion_json(completion_values values) {
 json::value server::handle(session& s, const jsonrpc::request& req, request_context& ctx) {
   const auto& m = req.method;
   const auto& p = req.params;
-  if (m == "tools/list") return list_tools(p);
+  if (m == "tools/list") return page(registry_mutex_, tools_, p, options_.page_size, "tools");
   if (m == "tools/call") return call_tool(p, ctx);
-  if (m == "resources/list") return list_resources(p);
-  if (m == "resources/templates/list") return list_resource_templates(p);
+  if (m == "resources/list") return page(registry_mutex_, resources_, p, options_.page_size, "resources");
+  if (m == "resources/templates/list") {
+    return page(registry_mutex_, templates_, p, options_.page_size, "resourceTemplates");
+  }
   if (m == "resources/read") return read_resource(p, ctx);
   if (m == "resources/subscribe" || m == "resources/unsubscribe") {
     std::string uri = required_string(p, "uri");
@@ -97,7 +102,7 @@ json::value server::handle(session& s, const jsonrpc::request& req, request_cont
     }
     return json::object{};
   }
-  if (m == "prompts/list") return list_prompts(p);
+  if (m == "prompts/list") return page(registry_mutex_, prompts_, p, options_.page_size, "prompts");
   if (m == "prompts/get") return get_prompt(p, ctx);
   if (m == "completion/complete") return complete(p);
   if (m == "logging/setLevel") {
@@ -107,11 +112,6 @@ json::value server::handle(session& s, const jsonrpc::request& req, request_cont
     return json::object{};
   }
   throw mcp_error(jsonrpc::error_codes::method_not_found, "Method not found: " + m);
-}
-
-json::value server::list_tools(const json::object& params) const {
-  std::shared_lock lock(registry_mutex_);
-  return page(tools_, params, options_.page_size, "tools", [](const tool_entry& e) { return e.definition.to_json(); });
 }
 
 json::value server::call_tool(const json::object& params, request_context& ctx) {
@@ -147,18 +147,6 @@ json::value server::call_tool(const json::object& params, request_context& ctx) 
   }
 }
 
-json::value server::list_resources(const json::object& params) const {
-  std::shared_lock lock(registry_mutex_);
-  return page(resources_, params, options_.page_size, "resources",
-              [](const resource_entry& e) { return e.definition.to_json(); });
-}
-
-json::value server::list_resource_templates(const json::object& params) const {
-  std::shared_lock lock(registry_mutex_);
-  return page(templates_, params, options_.page_size, "resourceTemplates",
-              [](const template_entry& e) { return e.definition.to_json(); });
-}
-
 json::value server::read_resource(const json::object& params, request_context& ctx) {
   std::string uri = required_string(params, "uri");
   std::shared_ptr<const resource_entry> resource;
@@ -190,12 +178,6 @@ json::value server::read_resource(const json::object& params, request_context& c
   json::array a;
   for (auto& c : contents) a.push_back(std::move(c));
   return json::object{{"contents", std::move(a)}};
-}
-
-json::value server::list_prompts(const json::object& params) const {
-  std::shared_lock lock(registry_mutex_);
-  return page(prompts_, params, options_.page_size, "prompts",
-              [](const prompt_entry& e) { return e.definition.to_json(); });
 }
 
 json::value server::get_prompt(const json::object& params, request_context& ctx) {

@@ -90,21 +90,21 @@ template struct id_bytes<8>;
 
 }  // namespace detail
 
-trace_id random_trace_id() noexcept {
-  trace_id id;
+namespace {
+// A random id that is valid (not all zeros).
+template <class Id>
+Id random_valid_id() noexcept {
+  Id id;
   do {
     fill(id.bytes);
   } while (!id.is_valid());
   return id;
 }
+}  // namespace
 
-span_id random_span_id() noexcept {
-  span_id id;
-  do {
-    fill(id.bytes);
-  } while (!id.is_valid());
-  return id;
-}
+trace_id random_trace_id() noexcept { return random_valid_id<trace_id>(); }
+
+span_id random_span_id() noexcept { return random_valid_id<span_id>(); }
 
 std::uint64_t random_u64() noexcept { return generator().next(); }
 

@@ -171,12 +171,8 @@ class server {
 
   // Called by sessions (definitions in server_dispatch.cpp).
   json::value handle(session& s, const jsonrpc::request& req, request_context& ctx);
-  json::value list_tools(const json::object& params) const;
   json::value call_tool(const json::object& params, request_context& ctx);
-  json::value list_resources(const json::object& params) const;
-  json::value list_resource_templates(const json::object& params) const;
   json::value read_resource(const json::object& params, request_context& ctx);
-  json::value list_prompts(const json::object& params) const;
   json::value get_prompt(const json::object& params, request_context& ctx);
   json::value complete(const json::object& params) const;
   // Runs `job` on a worker (starting the pool on first use), or inline without workers.

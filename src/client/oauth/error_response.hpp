@@ -21,4 +21,25 @@ inline client_error oauth_error_response(std::string_view what, int status, cons
   return client_error(error_kind::authorization_failed, message, std::nullopt, std::move(data), status);
 }
 
+/// An OAuth endpoint's JSON answer: its object on a 2xx answer; otherwise the endpoint's error
+/// (oauth_error_response), or an error naming `response` when the body is not a JSON object.
+inline json::object parse_oauth_response(std::string_view what, std::string_view response, int status,
+                                         std::string_view body) {
+  boost::system::error_code ec;
+  auto value = json::parse(body, ec);
+  json::object* doc = !ec && value.is_object() ? &value.as_object() : nullptr;
+  if (status / 100 != 2) throw oauth_error_response(what, status, doc);
+  if (!doc) throw client_error(error_kind::authorization_failed, "the " + std::string(response) + " is not a JSON object");
+  return std::move(*doc);
+}
+
+/// The non-empty string member `key` of an OAuth answer; an error naming `response` otherwise.
+inline std::string required_oauth_string(const json::object& doc, std::string_view key, std::string_view response) {
+  auto v = get_string(doc, key);
+  if (!v || v->empty()) {
+    throw client_error(error_kind::authorization_failed, "the " + std::string(response) + " has no " + std::string(key));
+  }
+  return std::string(*v);
+}
+
 }  // namespace lumen::client::oauth::detail

@@ -45,21 +45,14 @@ std::string registration_request_body(const auth_options& options, std::string_v
 
 client_credentials parse_registration_response(int status, std::string_view body,
                                                std::string_view requested_auth_method) {
-  boost::system::error_code ec;
-  auto value = json::parse(body, ec);
-  const json::object* doc = !ec && value.is_object() ? &value.as_object() : nullptr;
-  if (status / 100 != 2) throw detail::oauth_error_response("dynamic client registration", status, doc);
-  if (!doc) throw client_error(error_kind::authorization_failed, "the registration response is not a JSON object");
-  auto id = get_string(*doc, "client_id");
-  if (!id || id->empty()) {
-    throw client_error(error_kind::authorization_failed, "the registration response has no client_id");
-  }
+  const json::object document =
+      detail::parse_oauth_response("dynamic client registration", "registration response", status, body);
   client_credentials client;
-  client.client_id = std::string(*id);
-  client.client_secret = std::string(get_string(*doc, "client_secret").value_or(""));
+  client.client_id = detail::required_oauth_string(document, "client_id", "registration response");
+  client.client_secret = std::string(get_string(document, "client_secret").value_or(""));
   // The server may register a different method than asked for (RFC 7591 §3.2.1); its word counts.
   client.token_endpoint_auth_method =
-      std::string(get_string(*doc, "token_endpoint_auth_method").value_or(requested_auth_method));
+      std::string(get_string(document, "token_endpoint_auth_method").value_or(requested_auth_method));
   return client;
 }
 

@@ -55,18 +55,10 @@ token_request make_token_request(form_fields fields, const client_credentials& c
 }
 
 token_set parse_token_response(int status, std::string_view body) {
-  boost::system::error_code ec;
-  auto value = json::parse(body, ec);
-  const json::object* doc = !ec && value.is_object() ? &value.as_object() : nullptr;
-  if (status / 100 != 2) throw detail::oauth_error_response("the token request", status, doc);
-  if (!doc) throw client_error(error_kind::authorization_failed, "the token response is not a JSON object");
-  auto access_token = get_string(*doc, "access_token");
-  if (!access_token || access_token->empty()) {
-    throw client_error(error_kind::authorization_failed, "the token response has no access_token");
-  }
+  const json::object document = detail::parse_oauth_response("the token request", "token response", status, body);
   token_set tokens;
-  tokens.access_token = std::string(*access_token);
-  tokens.token_type = std::string(get_string(*doc, "token_type").value_or("Bearer"));
+  tokens.access_token = detail::required_oauth_string(document, "access_token", "token response");
+  tokens.token_type = std::string(get_string(document, "token_type").value_or("Bearer"));
   std::string type_lower = tokens.token_type;
   for (auto& c : type_lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (type_lower != "bearer") {
@@ -74,9 +66,9 @@ token_set parse_token_response(int status, std::string_view body) {
                        "the token response has token_type \"" + tokens.token_type + "\" (only Bearer is supported)");
   }
   tokens.token_type = "Bearer";
-  tokens.refresh_token = std::string(get_string(*doc, "refresh_token").value_or(""));
-  tokens.scope = std::string(get_string(*doc, "scope").value_or(""));
-  if (auto const* expires = doc->if_contains("expires_in"); expires && expires->is_number()) {
+  tokens.refresh_token = std::string(get_string(document, "refresh_token").value_or(""));
+  tokens.scope = std::string(get_string(document, "scope").value_or(""));
+  if (auto const* expires = document.if_contains("expires_in"); expires && expires->is_number()) {
     auto seconds = expires->to_number<double>();
     if (seconds > 0) {
       tokens.expires_at = std::chrono::steady_clock::now() +
